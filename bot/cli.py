@@ -1,0 +1,231 @@
+"""The `coding-advisor` command: the bot, the offline console, and tools for moderators and scripts.
+
+    coding-advisor                      Discord bot if DISCORD_TOKEN is set, else the offline console
+    coding-advisor ask "QUESTION"       answer one question (--json; "-" reads one per line from stdin)
+    coding-advisor earnings ...         the earnings calculator (--json)
+    coding-advisor validate [DIR]       check knowledge files; every problem as path:line: message
+    coding-advisor schema               print the JSON Schema of a knowledge file
+
+Bad input never ends in a traceback: one clear line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.core import earnings
+from bot.core.advisor import Advisor
+from bot.core.knowledge import KnowledgeError, validate_directory
+from bot.core.knowledge.paths import default_knowledge_dir
+from bot.core.knowledge.schema import SCHEMA_FILE, schema_text
+
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A problem to report as one line, with an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE):
+        super().__init__(message)
+        self.code = code
+
+
+def _positive_float(text: str) -> float:
+    try:
+        return float(text.strip().lstrip("$").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--knowledge",
+        type=Path,
+        metavar="DIR",
+        help="knowledge directory (default: the shipped knowledge base)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="coding-advisor",
+        description="A career advisor for medical-coding students: Discord bot, offline console and tools.",
+        parents=[common],
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser("console", parents=[common], help="the offline console (the default without a token)")
+
+    ask = commands.add_parser("ask", parents=[common], help="answer a question")
+    ask.add_argument("question", help='the question, or "-" to read one question per line from stdin')
+    ask.add_argument("--json", action="store_true", help="print JSON (one object per line with -)")
+
+    calc = commands.add_parser("earnings", parents=[common], help="the earnings calculator")
+    calc.add_argument("--charts-per-hour", type=_positive_float, required=True, metavar="N")
+    calc.add_argument("--rate", type=_positive_float, required=True, metavar="USD", help="pay per chart")
+    calc.add_argument("--hours-per-week", type=_positive_float, required=True, metavar="H")
+    calc.add_argument("--weeks-per-year", type=_positive_float, default=52, metavar="W", help="default 52")
+    calc.add_argument("--compare-charts-per-hour", type=_positive_float, metavar="N", help="a second pace")
+    calc.add_argument(
+        "--target-annual", type=_positive_float, metavar="USD", help="hours/week needed to gross this"
+    )
+    calc.add_argument("--json", action="store_true", help="print JSON")
+
+    check = commands.add_parser(
+        "validate", help="check knowledge files (exit 1 and every problem if invalid)"
+    )
+    check.add_argument(
+        "directory", nargs="?", type=Path, metavar="DIR", help="default: the shipped knowledge base"
+    )
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of a knowledge file")
+    schema.add_argument(
+        "--write", type=Path, metavar="DIR", help=f"write DIR/{SCHEMA_FILE} instead of printing"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _dispatch(args)
+    except CliError as error:
+        print(f"coding-advisor: {error}", file=sys.stderr)
+        return error.code
+    except KnowledgeError as error:
+        print("coding-advisor: the knowledge base has problems:", file=sys.stderr)
+        print(error, file=sys.stderr)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    command = args.command
+    if command is None:
+        command = "run" if os.environ.get("DISCORD_TOKEN") else "console"
+    if command == "console":
+        from bot.console import Console
+
+        return Console(_advisor(args)).run()
+    if command == "ask":
+        return _ask(args)
+    if command == "earnings":
+        return _earnings(args)
+    if command == "validate":
+        return _validate(args.directory)
+    if command == "schema":
+        return _schema(args.write)
+    raise CliError(f"unknown command {command!r}")
+
+
+def _advisor(args: argparse.Namespace) -> Advisor:
+    directory = args.knowledge
+    if directory is not None and not directory.is_dir():
+        raise CliError(f"knowledge directory not found: {directory}")
+    return Advisor.from_directory(directory)
+
+
+def answer_json(advisor: Advisor, question: str) -> dict[str, Any]:
+    from bot.console import render
+
+    answer = advisor.ask(question)
+    return {
+        "question": question,
+        "answered": answer.result.answered,
+        "confidence": round(answer.result.confidence, 3),
+        "matches": [{"id": m.id, "title": m.title, "score": m.score} for m in answer.result.matches],
+        "text": render(answer.reply),
+    }
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from bot.console import render
+
+    advisor = _advisor(args)
+    if args.question != "-":
+        if not args.question.strip():
+            raise CliError("the question is empty")
+        if args.json:
+            print(json.dumps(answer_json(advisor, args.question), ensure_ascii=False))
+        else:
+            print(render(advisor.ask(args.question).reply), end="")
+        return 0
+    for line in sys.stdin:
+        question = line.strip()
+        if not question:
+            continue
+        if args.json:
+            print(json.dumps(answer_json(advisor, question), ensure_ascii=False), flush=True)
+        else:
+            print(render(advisor.ask(question).reply))
+    return 0
+
+
+def _earnings(args: argparse.Namespace) -> int:
+    from bot.console import render
+    from bot.core.replies import earnings_reply
+
+    advisor = _advisor(args)
+    try:
+        result = advisor.earnings(args.charts_per_hour, args.rate, args.hours_per_week, args.weeks_per_year)
+        other = (
+            advisor.earnings(
+                args.compare_charts_per_hour, args.rate, args.hours_per_week, args.weeks_per_year
+            )
+            if args.compare_charts_per_hour is not None
+            else None
+        )
+        target_hours = (
+            earnings.hours_for_target(
+                args.target_annual, args.charts_per_hour, args.rate, args.weeks_per_year
+            )
+            if args.target_annual is not None
+            else None
+        )
+    except earnings.EarningsInputError as error:
+        raise CliError(str(error)) from None
+    if args.json:
+        data: dict[str, Any] = result.as_dict()
+        if other is not None:
+            data["compare"] = other.as_dict()
+        if target_hours is not None:
+            data["target_annual"] = args.target_annual
+            data["hours_per_week_for_target"] = round(target_hours, 2)
+        print(json.dumps(data))
+        return 0
+    print(render(earnings_reply(result, other)), end="")
+    if target_hours is not None:
+        print(f"\nTo gross ${args.target_annual:,.0f} a year at this pace: {target_hours:.1f} hours a week.")
+    return 0
+
+
+def _validate(directory: Path | None) -> int:
+    directory = directory or default_knowledge_dir()
+    problems = validate_directory(directory)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"{directory}: valid")
+    return 0
+
+
+def _schema(write_to: Path | None) -> int:
+    if write_to is None:
+        print(schema_text(), end="")
+        return 0
+    if not write_to.is_dir():
+        raise CliError(f"not a directory: {write_to}")
+    (write_to / SCHEMA_FILE).write_text(schema_text(), encoding="utf-8")
+    print(f"wrote {write_to / SCHEMA_FILE}")
+    return 0

@@ -1,0 +1,89 @@
+"""The advisor: one loaded knowledge base and its search index, answering every face's requests.
+
+An Advisor is immutable; a knowledge reload builds a new one and swaps it in whole, so a request
+never sees half of an update and a bad edit never replaces what is being served.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.core import earnings, replies
+from bot.core.knowledge import KnowledgeBase, load_knowledge
+from bot.core.knowledge.paths import default_knowledge_dir
+from bot.core.knowledge.templates import Place
+from bot.core.search import Match, SearchIndex, SearchResult, build_index
+
+
+@dataclass(frozen=True)
+class Answer:
+    result: SearchResult
+    reply: replies.Reply
+
+
+class Advisor:
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        self.index: SearchIndex = build_index(kb)
+
+    @classmethod
+    def from_directory(cls, directory: Path | None = None) -> Advisor:
+        return cls(load_knowledge(directory or default_knowledge_dir()))
+
+    def ask(self, question: str, place: Place | None = None) -> Answer:
+        result = self.index.search(question)
+        return Answer(result, replies.ask_reply(self.kb, result, place))
+
+    def find_topic(self, text: str) -> str | None:
+        """A topic id from an id, a title, or the best confident search match for free text."""
+        wanted = text.strip().casefold()
+        for topic in self.kb.topics.values():
+            if wanted in (topic.id, topic.title.casefold()):
+                return topic.id
+        best = self.index.search(text).best
+        return best.id if best else None
+
+    def faq(self, text: str, place: Place | None = None) -> replies.Reply:
+        topic_id = self.find_topic(text)
+        if topic_id is None:
+            return self.ask(text, place).reply
+        return replies.topic_reply(self.kb, topic_id, place)
+
+    def suggest(self, text: str, limit: int = 25) -> list[Match]:
+        return self.index.suggest(text, limit)
+
+    def compare(self, first: str, second: str) -> replies.Reply:
+        return replies.compare_reply(self.kb, first, second)
+
+    def earnings(
+        self,
+        charts_per_hour: float,
+        rate: float,
+        hours_per_week: float,
+        weeks_per_year: float = 52,
+    ) -> earnings.Earnings:
+        """Raises earnings.EarningsInputError with a readable message for bad input."""
+        return earnings.calculate(charts_per_hour, rate, hours_per_week, weeks_per_year, tax=self.kb.se_tax)
+
+    def earnings_reply(
+        self,
+        charts_per_hour: float,
+        rate: float,
+        hours_per_week: float,
+        weeks_per_year: float = 52,
+        compare_charts_per_hour: float | None = None,
+    ) -> replies.Reply:
+        try:
+            result = self.earnings(charts_per_hour, rate, hours_per_week, weeks_per_year)
+            other = (
+                self.earnings(compare_charts_per_hour, rate, hours_per_week, weeks_per_year)
+                if compare_charts_per_hour is not None
+                else None
+            )
+        except earnings.EarningsInputError as error:
+            return replies.error_reply(f"{error}.")
+        return replies.earnings_reply(result, other)
+
+    def topics(self, category: str | None = None) -> replies.Reply:
+        return replies.topics_reply(self.kb, category)

@@ -1,0 +1,195 @@
+"""The knowledge model: what moderators write in knowledge/*.yaml, checked field by field.
+
+Every model forbids unknown keys, so a typo such as `reviwed:` is an error with a line number
+rather than a silently ignored field. Discord's limits that can be checked on the raw text are
+checked here; limits that depend on rendering (templates) are checked by the loader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+# Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
+EMBED_TITLE_MAX = 256
+EMBED_DESCRIPTION_MAX = 4096
+EMBED_FIELD_NAME_MAX = 256
+EMBED_FIELD_VALUE_MAX = 1024
+EMBED_FIELDS_MAX = 25
+EMBED_TOTAL_MAX = 6000
+CHOICE_NAME_MAX = 100
+SELECT_OPTIONS_MAX = 25
+
+# The code sets in use in the US today. ICD-9-CM was retired on 2015-10-01 and is refused on purpose.
+CodeSet = Literal["ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS Level II"]
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.match(value):
+        raise ValueError(
+            f"{value!r} is not a valid id: use lower-case letters, digits and single hyphens, like 'cpc-vs-ccs'"
+        )
+    return value
+
+
+def _http_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", value):
+        raise ValueError(f"{value!r} is not a web address: it must start with https:// (or http://)")
+    return value
+
+
+def _not_in_future(value: dt.date) -> dt.date:
+    if value > dt.date.today():
+        raise ValueError(f"{value.isoformat()} is in the future: write the date the entry was last reviewed")
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_slug)]
+Url = Annotated[str, AfterValidator(_http_url)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ReviewedDate = Annotated[dt.date, AfterValidator(_not_in_future)]
+Year = Annotated[int, Field(ge=1990, le=2100)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Source(Strict):
+    """Where a fact comes from. Prefer the issuer's own page (aapc.com, ahima.org, cms.gov, irs.gov)."""
+
+    title: Annotated[Text, Field(max_length=256)]
+    url: Url
+
+
+class EmbedField(Strict):
+    """A short name/value pair shown beside the answer (an embed field on Discord)."""
+
+    name: Annotated[Text, Field(max_length=EMBED_FIELD_NAME_MAX)]
+    value: Annotated[Text, Field(max_length=EMBED_FIELD_VALUE_MAX)]
+    inline: bool = True
+
+
+class Category(Strict):
+    """A group of topics, offered in /topics. At most 25 (one select menu)."""
+
+    id: Slug
+    title: Annotated[Text, Field(max_length=CHOICE_NAME_MAX)]
+    description: Annotated[Text, Field(max_length=CHOICE_NAME_MAX)]
+    emoji: str | None = None
+
+
+class Topic(Strict):
+    """One question students keep asking, and the answer the server agrees on."""
+
+    id: Slug
+    title: Annotated[Text, Field(max_length=CHOICE_NAME_MAX)]
+    category: Slug
+    questions: Annotated[list[Text], Field(min_length=1)]
+    aliases: list[Text] = []
+    answer: Text
+    fields: Annotated[list[EmbedField], Field(max_length=EMBED_FIELDS_MAX)] = []
+    related: list[Slug] = []
+    sources: Annotated[list[Source], Field(min_length=1)]
+    reviewed: ReviewedDate
+
+
+class Exam(Strict):
+    questions: Annotated[int, Field(gt=0, le=1000)] | None = None
+    minutes: Annotated[int, Field(gt=0, le=1000)]
+    passing: Text
+    open_book: Text
+    delivery: Text
+    note: Text | None = None
+
+
+class MoneyRange(Strict):
+    """A US-dollar range with the year it speaks for, because fees and rates drift every year."""
+
+    min: Annotated[float, Field(ge=0)]
+    max: Annotated[float, Field(ge=0)]
+    year: Year
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MoneyRange:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min:g}) is larger than max ({self.max:g})")
+        return self
+
+
+class Credential(Strict):
+    """A credential as data, so /compare is generated rather than written by hand."""
+
+    id: Slug
+    name: Annotated[Text, Field(max_length=32)]
+    full_name: Annotated[Text, Field(max_length=CHOICE_NAME_MAX)]
+    issuer: Literal["AAPC", "AHIMA"]
+    setting: Text
+    code_sets: Annotated[list[CodeSet], Field(min_length=1)]
+    exam: Exam
+    fee: MoneyRange
+    membership: Text
+    eligibility: Text
+    renewal: Text
+    best_for: Text
+    aliases: list[Text] = []
+    url: Url
+    topic: Slug | None = None
+    sources: Annotated[list[Source], Field(min_length=1)]
+    reviewed: ReviewedDate
+
+
+class NumberRange(Strict):
+    min: Annotated[float, Field(gt=0)]
+    max: Annotated[float, Field(gt=0)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> NumberRange:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min:g}) is larger than max ({self.max:g})")
+        return self
+
+
+class EarningsPreset(Strict):
+    """Typical production figures for one kind of chart, for the earnings calculator."""
+
+    id: Slug
+    specialty: Annotated[Text, Field(max_length=CHOICE_NAME_MAX)]
+    charts_per_hour: NumberRange
+    pay_per_chart: MoneyRange
+    accuracy_percent: Annotated[float, Field(gt=50, le=100)]
+    note: Text | None = None
+    sources: Annotated[list[Source], Field(min_length=1)]
+    reviewed: ReviewedDate
+
+
+class SelfEmploymentTax(Strict):
+    """US self-employment tax (Schedule SE); the wage base changes every year, so it is data."""
+
+    social_security_rate: Annotated[float, Field(gt=0, lt=1)]
+    medicare_rate: Annotated[float, Field(gt=0, lt=1)]
+    net_earnings_factor: Annotated[float, Field(gt=0, le=1)]
+    minimum_net_earnings: Annotated[float, Field(ge=0)]
+    social_security_wage_base: Annotated[dict[Year, Annotated[float, Field(gt=0)]], Field(min_length=1)]
+    sources: Annotated[list[Source], Field(min_length=1)]
+    reviewed: ReviewedDate
+
+
+class KnowledgeFile(Strict):
+    """One YAML file under knowledge/. Every section is optional; the loader merges all files."""
+
+    categories: list[Category] = []
+    topics: list[Topic] = []
+    credentials: list[Credential] = []
+    earnings_presets: list[EarningsPreset] = []
+    self_employment_tax: SelfEmploymentTax | None = None
+    synonyms: dict[Text, Text] = Field(
+        default={},
+        description="How students write a term -> the words the knowledge base uses, e.g. 'pro-fee': 'professional'.",
+    )

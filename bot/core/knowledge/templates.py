@@ -1,0 +1,95 @@
+"""Sandboxed Jinja2 for answers, so figures are computed from the knowledge data, never copied.
+
+The whole context a template sees (documented in knowledge/README.md):
+  server_name   the Discord server's name ("the server" offline)
+  chapter       the local chapter of the channel, or none
+  credentials   credential records by id:  {{ credentials.cpc.exam.questions }}
+  presets       earnings presets by id:    {{ presets["ed-profee"].pay_per_chart.max | money }}
+  se_tax        self-employment tax data:  {{ se_tax.social_security_wage_base[2026] | money }}
+  earnings(charts_per_hour, pay_per_chart, hours_per_week, weeks_per_year=52) -> weekly, monthly, ...
+Filters: money ("$39,000", "$0.75"), number ("1,000"), percent (0.153 -> "15.3%").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from jinja2 import StrictUndefined, Template
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from bot.core import earnings
+from bot.core.knowledge.model import Credential, EarningsPreset, SelfEmploymentTax
+
+
+def money(value: float) -> str:
+    if abs(value - round(value)) < 0.005 and abs(value) >= 10:
+        return f"${value:,.0f}"
+    return f"${value:,.2f}"
+
+
+def number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value - round(value)) < 1e-9 else f"{value:,.1f}"
+
+
+def percent(value: float) -> str:
+    return f"{value * 100:.4g}%"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A local chapter's details, shown in that chapter's channels (filled in by the chapters feature)."""
+
+    name: str
+    meetings: str | None = None
+    contact: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an answer is shown: the server and, in a chapter channel, its chapter."""
+
+    server_name: str = "the server"
+    chapter: Chapter | None = None
+
+
+def make_environment() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
+    )
+    env.filters.update(money=money, number=number, percent=percent)
+    return env
+
+
+def compile_template(env: ImmutableSandboxedEnvironment, source: str) -> Template:
+    return env.from_string(source)
+
+
+def template_context(
+    place: Place,
+    credentials: Mapping[str, Credential],
+    presets: Mapping[str, EarningsPreset],
+    se_tax: SelfEmploymentTax,
+) -> dict[str, Any]:
+    return {
+        "server_name": place.server_name,
+        "chapter": place.chapter,
+        "credentials": dict(credentials),
+        "presets": dict(presets),
+        "se_tax": se_tax,
+        "earnings": partial(_earnings, tax=se_tax),
+    }
+
+
+def _earnings(
+    charts_per_hour: float,
+    pay_per_chart: float,
+    hours_per_week: float,
+    weeks_per_year: float = 52,
+    *,
+    tax: SelfEmploymentTax,
+) -> earnings.Earnings:
+    return earnings.calculate(charts_per_hour, pay_per_chart, hours_per_week, weeks_per_year, tax=tax)

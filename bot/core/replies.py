@@ -1,0 +1,257 @@
+"""Replies as plain data: what the advisor says, before any face (Discord embed, terminal) draws it.
+
+One builder per command. A Reply carries a title, a Markdown body, short fields, sources and the
+related topics to offer; the Discord layer turns it into an embed with buttons, the console into
+text. Nothing here knows Discord beyond the documented size limits the model already names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.core.earnings import Earnings
+from bot.core.knowledge import KnowledgeBase
+from bot.core.knowledge.model import EMBED_DESCRIPTION_MAX, Credential
+from bot.core.knowledge.templates import Place, money, number, percent
+from bot.core.search import SearchResult
+
+ReplyKind = Literal["answer", "decline", "info", "error"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    value: str
+    inline: bool = False
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class TopicRef:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    title: str
+    body: str = ""
+    fields: tuple[Field, ...] = ()
+    sources: tuple[Link, ...] = ()
+    footer: str | None = None
+    related: tuple[TopicRef, ...] = ()  # offered as buttons on Discord, as /faq hints in the console
+    kind: ReplyKind = "info"
+    topic_id: str | None = None
+    pages: tuple[str, ...] = field(default=())  # a body too long for one message, split at word boundaries
+
+    @property
+    def all_pages(self) -> tuple[str, ...]:
+        return self.pages or (self.body,)
+
+
+def split_pages(text: str, limit: int = EMBED_DESCRIPTION_MAX) -> tuple[str, ...]:
+    """Split text into pages of at most `limit` characters, at a paragraph, line or word boundary."""
+    pages: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        window = rest[: limit + 1]
+        cut = max(window.rfind("\n\n"), 0)
+        for separator in ("\n\n", "\n", " "):
+            cut = window.rfind(separator)
+            if cut > limit // 2:
+                break
+        if cut <= 0:
+            cut = limit  # one unbroken word longer than half a page: nothing better to do
+        pages.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        pages.append(rest)
+    return tuple(pages)
+
+
+def topic_reply(kb: KnowledgeBase, topic_id: str, place: Place | None = None) -> Reply:
+    topic = kb.topics[topic_id]
+    category = kb.categories[topic.category]
+    return Reply(
+        title=topic.title,
+        body=kb.render_answer(topic_id, place),
+        fields=tuple(Field(f.name, f.value, f.inline) for f in topic.fields),
+        sources=tuple(Link(s.title, s.url) for s in topic.sources),
+        footer=f"{category.title} · reviewed {topic.reviewed.isoformat()}",
+        related=tuple(TopicRef(r, kb.topics[r].title) for r in topic.related),
+        kind="answer",
+        topic_id=topic_id,
+    )
+
+
+def ask_reply(kb: KnowledgeBase, result: SearchResult, place: Place | None = None) -> Reply:
+    if result.best is not None:
+        return topic_reply(kb, result.best.id, place)
+    closest = tuple(TopicRef(m.id, m.title) for m in result.matches[:3])
+    if closest:
+        body = "I'm not confident I have an answer to that. Is it one of these?\n" + "\n".join(
+            f"- **{ref.title}** (`/faq {ref.id}`)" for ref in closest
+        )
+    else:
+        body = "That doesn't look like something I know about."
+    body += "\n\nI answer questions about medical-coding careers: credentials, exams, courses, first jobs, "
+    body += "remote work and pay. Try `/topics` to browse, or ask a moderator."
+    return Reply(title="I'm not sure about that one", body=body, related=closest, kind="decline")
+
+
+_COMPARE_ROWS: tuple[tuple[str, str], ...] = (
+    ("Issuer", "issuer"),
+    ("Setting", "setting"),
+    ("Code sets", "code_sets"),
+    ("Exam", "exam"),
+    ("Exam fee", "fee"),
+    ("Membership", "membership"),
+    ("Eligibility", "eligibility"),
+    ("Renewal", "renewal"),
+    ("Best for", "best_for"),
+)
+
+
+def _credential_cell(credential: Credential, attribute: str) -> str:
+    if attribute == "code_sets":
+        return ", ".join(credential.code_sets)
+    if attribute == "exam":
+        exam = credential.exam
+        count = f"{exam.questions} questions, " if exam.questions else ""
+        hours = exam.minutes / 60
+        return f"{count}{hours:g} h; pass: {exam.passing}; {exam.open_book}; {exam.delivery}"
+    if attribute == "fee":
+        fee = credential.fee
+        amount = money(fee.min) if fee.min == fee.max else f"{money(fee.min)}–{money(fee.max)}"
+        return f"{amount} ({fee.year}{'; ' + fee.note if fee.note else ''})"
+    return str(getattr(credential, attribute))
+
+
+def compare_reply(kb: KnowledgeBase, first: str, second: str) -> Reply:
+    found = [kb.credential(first), kb.credential(second)]
+    missing = [name for name, c in zip((first, second), found, strict=True) if c is None]
+    if missing:
+        known = ", ".join(c.name for c in kb.credentials.values())
+        return Reply(
+            title="Unknown credential",
+            body=f"I don't know {' or '.join(repr(m) for m in missing)}. I can compare: {known}.",
+            kind="error",
+        )
+    a, b = found
+    assert a is not None and b is not None
+    if a.id == b.id:
+        return Reply(
+            title="Same credential",
+            body=f"Pick two different credentials to compare with {a.name}.",
+            kind="error",
+        )
+    fields = tuple(
+        Field(
+            label,
+            f"**{a.name}:** {_credential_cell(a, attr)}\n**{b.name}:** {_credential_cell(b, attr)}"[:1024],
+        )
+        for label, attr in _COMPARE_ROWS
+    )
+    related = tuple(TopicRef(c.topic, kb.topics[c.topic].title) for c in (a, b) if c.topic)
+    reviewed = min(a.reviewed, b.reviewed)
+    return Reply(
+        title=f"{a.name} ({a.full_name}) vs {b.name} ({b.full_name})",
+        body=f"Fees and exam details change: confirm on [{a.issuer}]({a.url}) and [{b.issuer}]({b.url}) before you pay.",
+        fields=fields,
+        sources=tuple(Link(s.title, s.url) for s in (*a.sources, *b.sources))[:6],
+        footer=f"Credential data reviewed {reviewed.isoformat()}",
+        related=related,
+        kind="answer",
+    )
+
+
+def earnings_reply(result: Earnings, compare: Earnings | None = None) -> Reply:
+    c = result.contractor
+    title = f"{number(result.charts_per_hour)} charts/h × {money(result.pay_per_chart)} × {number(result.hours_per_week)} h/week"
+    fields = [
+        Field("Charts per week", number(result.charts_per_week), True),
+        Field("Weekly", money(result.weekly), True),
+        Field("Bi-weekly", money(result.biweekly), True),
+        Field("Monthly", f"{money(result.monthly)} (annual ÷ 12)", True),
+        Field(f"Annual ({number(result.weeks_per_year)} weeks)", money(result.annual), True),
+        Field("Effective hourly", money(result.hourly), True),
+        Field(
+            f"As a 1099 contractor ({c.year})",
+            f"Self-employment tax {money(c.se_tax)} a year "
+            f"({percent(c.effective_rate)} of gross: 15.3% on 92.35% of net)\n"
+            f"Net before income tax: **{money(c.net)}** a year, {money(c.net / 12)} a month\n"
+            f"Half the SE tax ({money(c.se_tax_deduction)}) is deductible; no benefits, no paid time off.",
+        ),
+    ]
+    if compare is not None:
+        diff = compare.annual - result.annual
+        fields.append(
+            Field(
+                f"At {number(compare.charts_per_hour)} charts/h instead",
+                f"{money(compare.weekly)}/week, {money(compare.monthly)}/month, {money(compare.annual)}/year, "
+                f"{money(compare.hourly)}/h ({'+' if diff >= 0 else '−'}{money(abs(diff))} a year)",
+            )
+        )
+    body = (
+        "Gross pay before taxes and expenses. Most employers set production standards and expect "
+        "about 95% audited accuracy, so check that the pace is realistic for the chart type."
+    )
+    return Reply(
+        title=title, body=body, fields=tuple(fields), footer="Figures computed, not quoted", kind="info"
+    )
+
+
+def topics_reply(kb: KnowledgeBase, category_id: str | None = None) -> Reply:
+    if category_id is not None:
+        category = kb.categories.get(category_id)
+        if category is None:
+            return Reply(
+                title="Unknown category",
+                body="Categories: " + ", ".join(f"`{c}`" for c in kb.categories),
+                kind="error",
+            )
+        topics = [t for t in kb.topics.values() if t.category == category_id]
+        body = "\n".join(f"- **{t.title}** — `/faq {t.id}`" for t in topics)
+        return Reply(
+            title=f"{category.emoji or ''} {category.title}".strip(), body=body, pages=split_pages(body)
+        )
+    lines = []
+    for category in kb.categories.values():
+        count = sum(1 for t in kb.topics.values() if t.category == category.id)
+        lines.append(
+            f"{category.emoji or '•'} **{category.title}** (`{category.id}`, {count} topics) — {category.description}"
+        )
+    return Reply(title="Topics", body="\n".join(lines), footer=f"{len(kb.topics)} topics in all")
+
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("/ask question", "ask anything about a medical-coding career"),
+    ("/faq topic", "open one topic (autocomplete helps)"),
+    ("/compare first second", "compare two credentials, e.g. /compare cpc ccs"),
+    (
+        "/earnings charts_per_hour rate hours_per_week [weeks_per_year] [compare_charts_per_hour]",
+        "pay calculator",
+    ),
+    ("/topics [category]", "browse every topic"),
+    ("/help", "this list"),
+)
+
+
+def help_reply(extra: Sequence[tuple[str, str]] = ()) -> Reply:
+    body = "\n".join(f"`{usage}` — {what}" for usage, what in (*COMMANDS, *extra))
+    return Reply(
+        title="How I can help",
+        body=body
+        + "\n\nAnswers come from a knowledge base the moderators keep; every answer lists its sources.",
+    )
+
+
+def error_reply(message: str) -> Reply:
+    return Reply(title="That didn't work", body=message, kind="error")
