@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.config import ConfigError
 from bot.core import earnings
 from bot.core.advisor import Advisor
 from bot.core.knowledge import KnowledgeError, validate_directory
@@ -61,6 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("console", parents=[common], help="the offline console (the default without a token)")
 
+    run = commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN or discord.token)")
+    run.add_argument("--config", type=Path, metavar="PATH", help="config file (see config.example.yaml)")
+
+    sync = commands.add_parser("sync", help="publish the slash commands to Discord now")
+    sync.add_argument("--config", type=Path, metavar="PATH", help="config file (see config.example.yaml)")
+    sync.add_argument(
+        "--guild", type=int, metavar="ID", help="one server (instant) instead of the configured target"
+    )
+
     ask = commands.add_parser("ask", parents=[common], help="answer a question")
     ask.add_argument("question", help='the question, or "-" to read one question per line from stdin')
     ask.add_argument("--json", action="store_true", help="print JSON (one object per line with -)")
@@ -98,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as error:
         print(f"coding-advisor: {error}", file=sys.stderr)
         return error.code
+    except ConfigError as error:
+        print(f"coding-advisor: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except KnowledgeError as error:
         print("coding-advisor: the knowledge base has problems:", file=sys.stderr)
         print(error, file=sys.stderr)
@@ -116,6 +129,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.console import Console
 
         return Console(_advisor(args)).run()
+    if command in ("run", "sync"):
+        from bot.config import load_settings
+        from bot.discord_app import runner
+
+        settings = load_settings(getattr(args, "config", None))
+        if args.knowledge is not None:
+            settings = settings.model_copy(update={"knowledge_dir": args.knowledge})
+        if command == "run":
+            return runner.run_bot(settings)
+        return runner.sync_commands(settings, args.guild)
     if command == "ask":
         return _ask(args)
     if command == "earnings":

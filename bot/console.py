@@ -54,6 +54,7 @@ class Console:
             "compare": self._compare,
             "earnings": self._earnings,
             "topics": self._topics,
+            "roadmap": self._roadmap,
             "help": lambda args, rest: help_reply(),
         }
 
@@ -116,6 +117,12 @@ class Console:
         weeks = numbers[3] if len(numbers) > 3 else 52
         compare = numbers[4] if len(numbers) > 4 else None
         return self.advisor.earnings_reply(numbers[0], numbers[1], numbers[2], weeks, compare)
+
+    def _roadmap(self, args: list[str], rest: str) -> Reply:
+        """All steps at once: a terminal scrolls, so there is nothing to page."""
+        steps = [self.advisor.roadmap(i) for i in range(max(len(self.advisor.kb.roadmap), 1))]
+        body = "\n\n".join(f"**{s.title}**\n{s.body}" for s in steps)
+        return Reply(title="Career roadmap", body=body, kind="info")
 
     def _topics(self, args: list[str], rest: str) -> Reply:
         return self.advisor.topics(rest or None)

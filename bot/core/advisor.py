@@ -87,3 +87,6 @@ class Advisor:
 
     def topics(self, category: str | None = None) -> replies.Reply:
         return replies.topics_reply(self.kb, category)
+
+    def roadmap(self, step: int = 0) -> replies.Reply:
+        return replies.roadmap_reply(self.kb, step)

@@ -231,6 +231,24 @@ def topics_reply(kb: KnowledgeBase, category_id: str | None = None) -> Reply:
     return Reply(title="Topics", body="\n".join(lines), footer=f"{len(kb.topics)} topics in all")
 
 
+def roadmap_reply(kb: KnowledgeBase, step: int = 0) -> Reply:
+    """One step of the career path; the Discord face pages through them with buttons."""
+    steps = kb.roadmap
+    if not steps:
+        return Reply(
+            title="Career roadmap", body="The moderators have not written the roadmap yet.", kind="info"
+        )
+    step = max(0, min(step, len(steps) - 1))
+    current = steps[step]
+    return Reply(
+        title=current.title,
+        body=current.body,
+        footer=f"Career roadmap · step {step + 1} of {len(steps)}",
+        related=tuple(TopicRef(t, kb.topics[t].title) for t in current.topics),
+        kind="info",
+    )
+
+
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("/ask question", "ask anything about a medical-coding career"),
     ("/faq topic", "open one topic (autocomplete helps)"),
@@ -240,6 +258,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
         "pay calculator",
     ),
     ("/topics [category]", "browse every topic"),
+    ("/roadmap", "the career path, step by step"),
     ("/help", "this list"),
 )
 

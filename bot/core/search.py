@@ -44,6 +44,11 @@ FIELD_WEIGHTS = {"title": 3, "aliases": 3, "questions": 2, "answer": 1}
 BM25_K1 = 1.2
 BM25_B = 0.5
 DECLINE_BELOW = 0.45
+CANDIDATES = 20
+W_BM25, W_EXAMPLE, W_COVER = 1.0, 1.0, 0.5
+C_HEAD, C_COVER, C_EXAMPLE = 0.4, 0.3, 0.3
+UNKNOWN_DAMPING = 4.0
+OUT_OF_SCOPE = "\x00out-of-scope"  # a term no topic has: the question is about something else
 _WORD = re.compile(r"[a-z0-9]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"))
 
@@ -61,14 +66,19 @@ def words(text: str) -> list[str]:
 class Analyzer:
     """Turns text into index terms, the same way for topics and for questions."""
 
-    def __init__(self, synonyms: dict[str, str]):
+    def __init__(self, synonyms: dict[str, str], out_of_scope: Iterable[str] = ()):
         self._phrases: dict[tuple[str, ...], list[str]] = {}
         for phrase, meaning in synonyms.items():
             key = tuple(words(phrase))
             if key:
                 self._phrases.setdefault(key, []).extend(words(meaning))
+        for phrase in out_of_scope:
+            key = tuple(words(phrase))
+            if key:
+                self._phrases[key] = [OUT_OF_SCOPE]
         self._longest = max(map(len, self._phrases), default=0)
         self._stemmer = snowballstemmer.stemmer("english")
+        self._stems: dict[str, str] = {}
 
     def expand(self, tokens: Sequence[str]) -> list[str]:
         """Add the meaning of every synonym phrase found (longest match first), keeping the words."""
@@ -85,12 +95,45 @@ class Analyzer:
                 i += 1
         return out
 
+    def groups(self, tokens: Sequence[str]) -> list[tuple[str, ...]]:
+        """Query terms grouped by what the student wrote: a word, or a phrase with its synonyms.
+
+        A group counts once: matching "pro fee" or its synonym "professional" is one match, not two.
+        """
+        out: list[tuple[str, ...]] = []
+        i = 0
+        while i < len(tokens):
+            for size in range(min(self._longest, len(tokens) - i), 0, -1):
+                phrase = tuple(tokens[i : i + size])
+                meaning = self._phrases.get(phrase)
+                if meaning:
+                    group = [OUT_OF_SCOPE] if meaning == [OUT_OF_SCOPE] else self.terms([*phrase, *meaning])
+                    i += size
+                    break
+            else:
+                group = self.terms([tokens[i]])
+                i += 1
+            if group:
+                out.append(tuple(dict.fromkeys(group)))
+        return out
+
     def terms(self, tokens: Iterable[str]) -> list[str]:
-        kept = [t for t in tokens if t not in STOPWORDS]
-        return self._stemmer.stemWords(kept)
+        stems = self._stems
+        out = []
+        for token in tokens:
+            if token in STOPWORDS:
+                continue
+            stem = stems.get(token)
+            if stem is None:
+                stem = stems[token] = self._stemmer.stemWord(token)
+            out.append(stem)
+        return out
 
     def synonym_words(self) -> set[str]:
         return {w for phrase in self._phrases for w in phrase}
+
+    def expand_document(self, tokens: Sequence[str]) -> list[str]:
+        return [t for t in self.expand(tokens) if t != OUT_OF_SCOPE]
 
 
 @dataclass(frozen=True)
@@ -123,22 +166,31 @@ class SearchResult:
 class SearchIndex:
     """BM25 over weighted fields, with typo repair and a confidence that knows when to decline."""
 
-    def __init__(self, documents: Sequence[Document], synonyms: dict[str, str] | None = None):
-        self.analyzer = Analyzer(synonyms or {})
+    def __init__(
+        self,
+        documents: Sequence[Document],
+        synonyms: dict[str, str] | None = None,
+        out_of_scope: Iterable[str] = (),
+    ):
+        self.analyzer = Analyzer(synonyms or {}, out_of_scope)
         self.documents = list(documents)
         self._postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._lengths: list[int] = []
+        self._examples: list[list[frozenset[str]]] = []
+        self._heads: list[frozenset[str]] = []  # every term of a topic's title, questions and aliases
         vocabulary: Counter[str] = Counter()
         for number, doc in enumerate(self.documents):
             bag: Counter[str] = Counter()
             for name, text in doc.fields.items():
                 tokens = words(text)
                 vocabulary.update(set(tokens))
-                for term in self.analyzer.terms(self.analyzer.expand(tokens)):
+                for term in self.analyzer.terms(self.analyzer.expand_document(tokens)):
                     bag[term] += FIELD_WEIGHTS[name]
             for term, count in bag.items():
                 self._postings[term].append((number, count))
             self._lengths.append(sum(bag.values()))
+            self._examples.append([frozenset(self._analyse(e)) for e in doc.examples])
+            self._heads.append(frozenset().union(*self._examples[-1]))
         count = max(len(self.documents), 1)
         self._average_length = sum(self._lengths) / count or 1.0
         self._idf = {t: self._idf_for(len(p), count) for t, p in self._postings.items()}
@@ -148,6 +200,9 @@ class SearchIndex:
         self._vocabulary = known
         self._by_frequency = sorted(known, key=lambda w: (-vocabulary[w], w))
         self._repair = lru_cache(maxsize=4096)(self._repair_uncached)
+
+    def _analyse(self, text: str) -> list[str]:
+        return self.analyzer.terms(self.analyzer.expand_document(words(text)))
 
     @staticmethod
     def _idf_for(document_frequency: int, count: int) -> float:
@@ -160,46 +215,82 @@ class SearchIndex:
         found = process.extractOne(word, self._by_frequency, scorer=OSA.distance, score_cutoff=limit)
         return found[0] if found else word
 
+    def query_groups(self, question: str) -> list[tuple[str, ...]]:
+        return self.analyzer.groups([self._repair(w) for w in words(question)])
+
     def query_terms(self, question: str) -> list[str]:
-        tokens = [self._repair(w) for w in words(question)]
-        return self.analyzer.terms(self.analyzer.expand(tokens))
+        return [t for group in self.query_groups(question) for t in group]
+
+    def _bm25(self, term: str) -> dict[int, float]:
+        idf = self._idf.get(term)
+        if idf is None:
+            return {}
+        out = {}
+        for number, tf in self._postings[term]:
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * self._lengths[number] / self._average_length)
+            out[number] = idf * tf * (BM25_K1 + 1) / (tf + norm)
+        return out
+
+    def _example_similarity(self, number: int, terms: frozenset[str], norm: float) -> float:
+        """Best idf-weighted cosine between the question and one of the topic's example phrasings."""
+        best = 0.0
+        for example in self._examples[number]:
+            shared = terms & example
+            if not shared:
+                continue
+            dot = sum(self._idf[t] ** 2 for t in shared)
+            other = math.sqrt(sum(self._idf[t] ** 2 for t in example))
+            best = max(best, dot / (norm * other))
+        return best
 
     def search(self, question: str, limit: int = 5) -> SearchResult:
-        terms = list(dict.fromkeys(self.query_terms(question)))
-        if not terms or not self.documents:
+        groups = list(dict.fromkeys(self.query_groups(question)))
+        if not groups or not self.documents:
             return SearchResult(question, (), 0.0, False)
-        weights = {t: self._idf.get(t, self._unknown_idf) for t in terms}
-        total_weight = sum(weights.values())
-        known_weight = sum(w for t, w in weights.items() if t in self._idf)
+        # A group weighs what its rarest known term weighs. In a long message an unfamiliar word is
+        # more likely backstory than the subject, so unknown words weigh less as messages grow.
+        unknown = self._unknown_idf * min(1.0, UNKNOWN_DAMPING / len(groups))
+        group_weight = [
+            self._unknown_idf
+            if group == (OUT_OF_SCOPE,)
+            else max((self._idf.get(t, 0.0) for t in group), default=0.0) or unknown
+            for group in groups
+        ]
+        total_weight = sum(group_weight)
 
         scores: dict[int, float] = defaultdict(float)
         covered: dict[int, float] = defaultdict(float)
-        for term in terms:
-            idf = self._idf.get(term)
-            if idf is None:
-                continue
-            for number, tf in self._postings[term]:
-                norm = BM25_K1 * (1 - BM25_B + BM25_B * self._lengths[number] / self._average_length)
-                scores[number] += idf * tf * (BM25_K1 + 1) / (tf + norm)
-                covered[number] += idf
+        for group, weight in zip(groups, group_weight, strict=True):
+            best: dict[int, float] = {}
+            for term in group:
+                for number, value in self._bm25(term).items():
+                    best[number] = max(best.get(number, 0.0), value)
+            for number, value in best.items():
+                scores[number] += value
+                covered[number] += weight
         if not scores:
             return SearchResult(question, (), 0.0, False)
 
-        top = sorted(scores, key=scores.__getitem__, reverse=True)[: max(limit, 10)]
-        text = " ".join(words(question))
+        top_score = max(scores.values())
+        candidates = sorted(scores, key=scores.__getitem__, reverse=True)[:CANDIDATES]
+        terms = frozenset(t for group in groups for t in group if t in self._idf)
+        norm = math.sqrt(sum(w * w for w in group_weight)) or 1.0  # unknown words count against a match
         ranked = []
-        for number in top:
-            doc = self.documents[number]
-            similarity = process.extractOne(text, doc.examples, scorer=fuzz.token_set_ratio)
-            closeness = similarity[1] / 100 if similarity else 0.0
+        for number in candidates:
+            similarity = self._example_similarity(number, terms, norm)
             coverage = covered[number] / total_weight
-            # How much of the question this topic explains, nudged by a close example phrasing.
-            confidence = min(1.0, 0.75 * coverage + 0.25 * closeness * (known_weight / total_weight))
-            ranked.append((confidence, scores[number], number))
+            head_terms = self._heads[number]
+            head = (
+                sum(w for g, w in zip(groups, group_weight, strict=True) if any(t in head_terms for t in g))
+                / total_weight
+            )
+            relevance = W_BM25 * scores[number] / top_score + W_EXAMPLE * similarity + W_COVER * coverage
+            confidence = min(1.0, C_HEAD * head + C_COVER * coverage + C_EXAMPLE * similarity)
+            ranked.append((relevance, confidence, number))
         ranked.sort(reverse=True)
         matches = tuple(
             Match(self.documents[n].id, self.documents[n].title, round(conf, 3))
-            for conf, _, n in ranked[:limit]
+            for _, conf, n in ranked[:limit]
         )
         confidence = matches[0].score
         return SearchResult(question, matches, confidence, confidence >= DECLINE_BELOW)
@@ -241,4 +332,4 @@ def topic_documents(kb: KnowledgeBase) -> list[Document]:
 
 
 def build_index(kb: KnowledgeBase) -> SearchIndex:
-    return SearchIndex(topic_documents(kb), kb.synonyms)
+    return SearchIndex(topic_documents(kb), kb.synonyms, kb.out_of_scope)

@@ -28,6 +28,7 @@ from bot.core.knowledge.model import (
     Credential,
     EarningsPreset,
     KnowledgeFile,
+    RoadmapStep,
     SelfEmploymentTax,
     Topic,
 )
@@ -71,6 +72,8 @@ class KnowledgeBase:
     presets: dict[str, EarningsPreset]
     se_tax: SelfEmploymentTax
     synonyms: dict[str, str]
+    out_of_scope: tuple[str, ...]
+    roadmap: tuple[RoadmapStep, ...]
     version: str  # content hash: changes exactly when the knowledge does
     _templates: dict[str, Template] = field(repr=False, compare=False)
 
@@ -113,20 +116,29 @@ def load_knowledge(directory: Path, place: templates.Place | None = None) -> Kno
         if result is not None:
             parts.append((path, *result))
 
-    merged = _merge(parts, problems)
-    if problems:
-        raise KnowledgeError(problems)
-    categories, topics, credentials, presets, se_tax, synonyms, where = merged
-    if se_tax is None:
-        raise KnowledgeError(
-            [Problem(directory, 0, "no `self_employment_tax:` section: add it (see knowledge/earnings.yaml)")]
-        )
+    categories, topics, credentials, presets, se_tax, synonyms, where = _merge(parts, problems)
+    roadmap = _roadmap(parts, topics, problems)
+    out_of_scope = tuple(dict.fromkeys(w.casefold() for _, _, part in parts for w in part.out_of_scope))
     kb_templates = _compile_templates(topics, where, problems)
+    if se_tax is None and not any(p.message.startswith("YAML") for p in problems):
+        problems.append(
+            Problem(directory, 0, "no `self_employment_tax:` section: add it (see knowledge/earnings.yaml)")
+        )
+    if problems or se_tax is None:
+        raise KnowledgeError(problems)
     kb = KnowledgeBase(
-        categories, topics, credentials, presets, se_tax, synonyms, digest.hexdigest()[:16], kb_templates
+        categories,
+        topics,
+        credentials,
+        presets,
+        se_tax,
+        synonyms,
+        out_of_scope,
+        roadmap,
+        digest.hexdigest()[:16],
+        kb_templates,
     )
-    if not problems:
-        _check_rendered(kb, where, place, problems)
+    _check_rendered(kb, where, place, problems)
     if problems:
         raise KnowledgeError(problems)
     return kb
@@ -196,17 +208,20 @@ def _describe(location: Location, parsed: ParsedYaml) -> str:
     return text
 
 
-def _all_keys() -> set[str]:
-    keys: set[str] = set()
-    pending: list[type[BaseModel]] = [KnowledgeFile]
-    while pending:
-        model = pending.pop()
-        for name, info in model.model_fields.items():
-            keys.add(name)
-            for arg in _types_in(info.annotation):
-                if isinstance(arg, type) and issubclass(arg, BaseModel) and arg is not model:
-                    pending.append(arg)
-    return keys
+def _model_at(location: Location) -> type[BaseModel]:
+    """The model whose keys are valid at `location`, e.g. ('topics', 0) -> Topic."""
+    model: type[BaseModel] = KnowledgeFile
+    for part in location:
+        if isinstance(part, int) or part not in model.model_fields:
+            continue
+        nested = [
+            t
+            for t in _types_in(model.model_fields[part].annotation)
+            if isinstance(t, type) and issubclass(t, BaseModel)
+        ]
+        if nested:
+            model = nested[0]
+    return model
 
 
 def _types_in(annotation: Any) -> Iterable[Any]:
@@ -220,9 +235,6 @@ def _types_in(annotation: Any) -> Iterable[Any]:
         yield from _types_in(origin)
 
 
-KNOWN_KEYS = _all_keys()
-
-
 def _explain(detail: Mapping[str, Any], location: Location, parsed: ParsedYaml) -> str:
     where = _describe(location, parsed)
     kind = detail["type"]
@@ -230,9 +242,11 @@ def _explain(detail: Mapping[str, Any], location: Location, parsed: ParsedYaml) 
         return f"`{where}` is missing: every entry needs `{location[-1]}`"
     if kind == "extra_forbidden":
         key = str(location[-1])
-        close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.75)
-        hint = f": did you mean `{close[0]}`?" if close else ": remove it or check the spelling"
-        return f"unknown key `{key}` in `{_describe(location[:-1], parsed)}`{hint}"
+        allowed = list(_model_at(location[:-1]).model_fields)
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`?" if close else f"allowed here: {', '.join(allowed)}"
+        parent = f"in `{_describe(location[:-1], parsed)}`" if len(location) > 1 else "at the top of the file"
+        return f"unknown key `{key}` {parent}: {hint}"
     message = str(detail["msg"]).removeprefix("Value error, ")
     if kind == "literal_error":
         message = f"{message}, got {detail['input']!r}"
@@ -342,6 +356,37 @@ def _merge(parts: list[tuple[Path, ParsedYaml, KnowledgeFile]], problems: list[P
                 f"{_did_you_mean(credential.topic, topics)}",
             )
     return categories, topics, credentials, presets, se_tax, synonyms, where
+
+
+def _roadmap(
+    parts: list[tuple[Path, ParsedYaml, KnowledgeFile]], topics: Mapping[str, Topic], problems: list[Problem]
+) -> tuple[RoadmapStep, ...]:
+    steps: list[RoadmapStep] = []
+    owner: Path | None = None
+    for path, parsed, part in parts:
+        if not part.roadmap:
+            continue
+        if owner is not None:
+            problems.append(
+                Problem(
+                    path, parsed.line_of(("roadmap",)), f"`roadmap` is already defined in {owner}: keep one"
+                )
+            )
+            continue
+        owner = path
+        steps = list(part.roadmap)
+        for index, step in enumerate(part.roadmap):
+            for number, topic_id in enumerate(step.topics):
+                if topic_id not in topics:
+                    problems.append(
+                        Problem(
+                            path,
+                            parsed.line_of(("roadmap", index, "topics", number)),
+                            f"roadmap step {step.title!r}: topic `{topic_id}` does not exist"
+                            f"{_did_you_mean(topic_id, topics)}",
+                        )
+                    )
+    return tuple(steps)
 
 
 def _did_you_mean(name: str, known: Iterable[str]) -> str:

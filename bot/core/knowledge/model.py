@@ -49,7 +49,8 @@ def _not_in_future(value: dt.date) -> dt.date:
     return value
 
 
-Slug = Annotated[str, AfterValidator(_slug)]
+# Ids travel inside Discord custom_ids (at most 100 characters), hence the length cap.
+Slug = Annotated[str, StringConstraints(max_length=60), AfterValidator(_slug)]
 Url = Annotated[str, AfterValidator(_http_url)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ReviewedDate = Annotated[dt.date, AfterValidator(_not_in_future)]
@@ -181,6 +182,14 @@ class SelfEmploymentTax(Strict):
     reviewed: ReviewedDate
 
 
+class RoadmapStep(Strict):
+    """One step of the career path shown by /roadmap, one page each."""
+
+    title: Annotated[Text, Field(max_length=EMBED_TITLE_MAX)]
+    body: Annotated[Text, Field(max_length=EMBED_DESCRIPTION_MAX)]
+    topics: list[Slug] = []
+
+
 class KnowledgeFile(Strict):
     """One YAML file under knowledge/. Every section is optional; the loader merges all files."""
 
@@ -189,7 +198,12 @@ class KnowledgeFile(Strict):
     credentials: list[Credential] = []
     earnings_presets: list[EarningsPreset] = []
     self_employment_tax: SelfEmploymentTax | None = None
+    roadmap: Annotated[list[RoadmapStep], Field(max_length=EMBED_FIELDS_MAX)] = []
     synonyms: dict[Text, Text] = Field(
         default={},
         description="How students write a term -> the words the knowledge base uses, e.g. 'pro-fee': 'professional'.",
+    )
+    out_of_scope: list[Text] = Field(
+        default=[],
+        description="Words and phrases that mean a question is about something else (nursing, programming).",
     )

@@ -1,0 +1,196 @@
+"""The Discord bot: a commands.Bot subclass that loads the cogs and serves the core's replies."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.core.advisor import Advisor
+from bot.core.knowledge.templates import Place
+from bot.discord_app.views import DYNAMIC_ITEMS, NO_MENTIONS
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = (
+    "bot.discord_app.cogs.answers",
+    "bot.discord_app.cogs.credentials",
+    "bot.discord_app.cogs.earnings",
+    "bot.discord_app.cogs.guide",
+)
+COMMAND_HASH_FILE = "commands.sha256"
+
+
+def apply_endpoints(settings: Settings) -> None:
+    """Point discord.py at another REST base and gateway (a rate-limit proxy, or a test server).
+
+    discord.py has no constructor option for this: REST builds every URL from Route.BASE, and a
+    non-sharded client opens its first gateway connection to DiscordWebSocket.DEFAULT_GATEWAY.
+    """
+    if settings.discord.api_base_url:
+        discord.http.Route.BASE = settings.discord.api_base_url
+    if settings.discord.gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord.gateway_url)
+
+
+class AdvisorTree(app_commands.CommandTree):
+    """One error handler for every command: a short, friendly message for the user, the traceback
+    for the logs, and the bot keeps running."""
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        if isinstance(error, app_commands.CommandOnCooldown):
+            message = f"You're asking quickly! Try again in {error.retry_after:.0f} s."
+        elif isinstance(error, app_commands.TransformerError | app_commands.RangeError):
+            message = f"That value doesn't work: {error}"
+        elif isinstance(error, app_commands.CheckFailure):
+            message = "You can't use this command here."
+        else:
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error("command /%s failed", command, exc_info=error)
+            message = "Sorry, something went wrong on my side. The moderators can see what happened."
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            else:
+                await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            log.warning("could not tell the user about an error in /%s", interaction.command, exc_info=True)
+
+
+class AdvisorMixin:
+    """What the advisor adds to a discord.py bot, sharded or not."""
+
+    settings: Settings
+    advisor: Advisor
+    tree: AdvisorTree
+
+    def _setup_advisor(self, settings: Settings, advisor: Advisor) -> None:
+        self.settings = settings
+        self.advisor = advisor
+        self.auto_sync = True
+        self.feedback: list[tuple[str, bool, int]] = []
+        # (channel id, topic id) -> (monotonic time, jump URL) of recent public answers.
+        self.recent_answers: dict[tuple[int, str], tuple[float, str]] = {}
+
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)  # type: ignore[attr-defined]
+        self.add_dynamic_items(*DYNAMIC_ITEMS)  # type: ignore[attr-defined]
+        if self.auto_sync:
+            await self.sync_if_changed()
+
+    # --- commands sync -----------------------------------------------------------------------
+
+    def command_payload(self) -> list[dict[str, Any]]:
+        return [command.to_dict(self.tree) for command in self.tree.get_commands()]
+
+    def command_hash(self) -> str:
+        text = json.dumps(
+            {"commands": self.command_payload(), "guilds": sorted(self.settings.discord.guild_ids)},
+            sort_keys=True,
+        )
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    async def sync_commands(self, guild_id: int | None = None) -> int:
+        """Copy the global command definitions to a guild (instant) or publish them globally."""
+        targets = [guild_id] if guild_id else self.settings.discord.guild_ids
+        if not targets:
+            synced = await self.tree.sync()
+            log.info("synced %d commands globally (can take up to an hour to appear)", len(synced))
+            return len(synced)
+        for target in targets:
+            guild = discord.Object(id=target)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to guild %s", len(synced), target)
+        return len(synced)
+
+    @property
+    def _hash_file(self) -> Path:
+        return Path(self.settings.state_dir) / COMMAND_HASH_FILE
+
+    def save_command_hash(self) -> None:
+        self._hash_file.parent.mkdir(parents=True, exist_ok=True)
+        self._hash_file.write_text(self.command_hash() + "\n")
+
+    async def sync_if_changed(self) -> bool:
+        """Sync only when the definitions changed since the last sync (the first start syncs)."""
+        marker = self._hash_file
+        if marker.is_file() and marker.read_text().strip() == self.command_hash():
+            log.info("slash commands unchanged since the last sync; not syncing")
+            return False
+        await self.sync_commands()
+        self.save_command_hash()
+        return True
+
+    # --- helpers for the cogs ----------------------------------------------------------------
+
+    def place_for(self, interaction: discord.Interaction) -> Place:
+        return Place(server_name=interaction.guild.name if interaction.guild else "this server")
+
+    def record_feedback(self, topic_id: str, helpful: bool, user_id: int) -> None:
+        self.feedback.append((topic_id, helpful, user_id))
+        log.info("feedback: %s was %s", topic_id, "helpful" if helpful else "not helpful")
+
+    def earlier_answer(self, channel_id: int | None, topic_id: str) -> str | None:
+        """The link to the same topic answered publicly in this channel within the window, if any."""
+        if channel_id is None:
+            return None
+        seen = self.recent_answers.get((channel_id, topic_id))
+        if seen and time.monotonic() - seen[0] < self.settings.duplicate_window_seconds:
+            return seen[1]
+        return None
+
+    def remember_answer(self, channel_id: int | None, topic_id: str, jump_url: str) -> None:
+        if channel_id is None:
+            return
+        now = time.monotonic()
+        window = self.settings.duplicate_window_seconds
+        self.recent_answers = {k: v for k, v in self.recent_answers.items() if now - v[0] < window}
+        self.recent_answers[(channel_id, topic_id)] = (now, jump_url)
+
+    def cooldown_for(self, interaction: discord.Interaction) -> app_commands.Cooldown | None:
+        settings = self.settings.cooldown
+        return app_commands.Cooldown(settings.rate, settings.per_seconds)
+
+
+def _options(settings: Settings) -> dict[str, Any]:
+    # Slash commands need no privileged intent: not message content, members or presences.
+    return {
+        "command_prefix": commands.when_mentioned,
+        "intents": discord.Intents.default(),
+        "allowed_mentions": NO_MENTIONS,
+        "tree_cls": AdvisorTree,
+        "help_command": None,
+    }
+
+
+class AdvisorBot(AdvisorMixin, commands.Bot):
+    def __init__(self, settings: Settings, advisor: Advisor) -> None:
+        super().__init__(**_options(settings))
+        self._setup_advisor(settings, advisor)
+
+
+class ShardedAdvisorBot(AdvisorMixin, commands.AutoShardedBot):
+    def __init__(self, settings: Settings, advisor: Advisor) -> None:
+        super().__init__(
+            **_options(settings),
+            shard_count=settings.discord.shard_count,
+            shard_ids=settings.discord.shard_ids,
+        )
+        self._setup_advisor(settings, advisor)
+
+
+def create_bot(settings: Settings, advisor: Advisor) -> AdvisorBot | ShardedAdvisorBot:
+    if settings.discord.shard_count:
+        return ShardedAdvisorBot(settings, advisor)
+    return AdvisorBot(settings, advisor)

@@ -1,0 +1,46 @@
+"""/compare: two credentials side by side, generated from the credential records."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_app.checks import per_user_cooldown
+from bot.discord_app.client import AdvisorBot
+from bot.discord_app.views import send_reply
+
+
+class Credentials(commands.Cog):
+    def __init__(self, bot: AdvisorBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(description="Compare two credentials side by side, e.g. CPC and CCS")
+    @app_commands.describe(
+        first="A credential, e.g. CPC", second="Another one, e.g. CCS", private="Only you will see it"
+    )
+    @per_user_cooldown
+    async def compare(
+        self,
+        interaction: discord.Interaction,
+        first: app_commands.Range[str, 1, 100],
+        second: app_commands.Range[str, 1, 100],
+        private: bool = False,
+    ) -> None:
+        await send_reply(interaction, self.bot.advisor.compare(first, second), ephemeral=private)
+
+    @compare.autocomplete("first")
+    @compare.autocomplete("second")
+    async def credential_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        typed = current.strip().casefold()
+        return [
+            app_commands.Choice(name=f"{c.name} — {c.full_name}"[:100], value=c.id)
+            for c in self.bot.advisor.kb.credentials.values()
+            if not typed or typed in f"{c.name} {c.full_name} {' '.join(c.aliases)}".casefold()
+        ][:25]
+
+
+async def setup(bot: AdvisorBot) -> None:
+    await bot.add_cog(Credentials(bot))

@@ -1,0 +1,58 @@
+"""Test helpers: a small valid knowledge base written to a temporary directory."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+BASE_FILES = {
+    "categories.yaml": """
+        categories:
+          - id: credentials
+            title: Credentials
+            description: Which credential to get
+        """,
+    "tax.yaml": """
+        self_employment_tax:
+          social_security_rate: 0.124
+          medicare_rate: 0.029
+          net_earnings_factor: 0.9235
+          minimum_net_earnings: 400
+          social_security_wage_base: {2024: 168600, 2025: 176100, 2026: 184500}
+          sources:
+            - title: IRS — Self-employment tax
+              url: https://www.irs.gov/businesses/small-businesses-self-employed/self-employment-tax-social-security-and-medicare-taxes
+          reviewed: 2026-11-27
+        """,
+    "topics/cpc.yaml": """
+        topics:
+          - id: cpc
+            title: The CPC credential
+            category: credentials
+            questions: [what is the cpc]
+            answer: The CPC is AAPC's professional coding credential.
+            related: [ccs]
+            sources:
+              - title: AAPC — CPC
+                url: https://www.aapc.com/certifications/cpc
+            reviewed: 2026-11-27
+          - id: ccs
+            title: The CCS credential
+            category: credentials
+            questions: [what is the ccs]
+            answer: The CCS is AHIMA's facility coding credential.
+            sources:
+              - title: AHIMA — CCS
+                url: https://www.ahima.org/certification-careers/certifications-overview/ccs/
+            reviewed: 2026-11-27
+        """,
+}
+
+
+def write_knowledge(directory: Path, files: dict[str, str] | None = None) -> Path:
+    """Write the base knowledge plus `files` (same name replaces a base file) under `directory`."""
+    for name, text in {**BASE_FILES, **(files or {})}.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return directory
