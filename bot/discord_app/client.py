@@ -49,7 +49,7 @@ class AdvisorTree(app_commands.CommandTree):
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         if isinstance(error, app_commands.CommandOnCooldown):
             message = f"You're asking quickly! Try again in {error.retry_after:.0f} s."
-        elif isinstance(error, app_commands.TransformerError | app_commands.RangeError):
+        elif isinstance(error, app_commands.TransformerError):
             message = f"That value doesn't work: {error}"
         elif isinstance(error, app_commands.CheckFailure):
             message = "You can't use this command here."

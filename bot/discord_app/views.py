@@ -175,8 +175,8 @@ def answer_view(reply: Reply) -> discord.ui.View | None:
 
 def roadmap_view(reply: Reply, step: int, steps: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(RoadmapPageButton(step - 1, "prev", disabled=step <= 0))
-    view.add_item(RoadmapPageButton(step + 1, "next", disabled=step >= steps - 1))
+    view.add_item(RoadmapPageButton(max(step - 1, 0), "prev", disabled=step <= 0))
+    view.add_item(RoadmapPageButton(min(step + 1, steps - 1), "next", disabled=step >= steps - 1))
     for ref in reply.related[:MAX_RELATED_BUTTONS]:
         view.add_item(RelatedTopicButton(ref.id, ref.title))
     return view

@@ -11,10 +11,11 @@ from bot.discord_app.checks import per_user_cooldown
 from bot.discord_app.client import AdvisorBot
 from bot.discord_app.views import send_reply
 
-ChartsPerHour = app_commands.Range[float, 0.1, LIMITS["charts_per_hour"][1]]
-Rate = app_commands.Range[float, 0.01, LIMITS["pay_per_chart"][1]]
-HoursPerWeek = app_commands.Range[float, 0.5, LIMITS["hours_per_week"][1]]
-WeeksPerYear = app_commands.Range[float, 1, LIMITS["weeks_per_year"][1]]
+# Discord enforces the same bounds as the core in the user's client, before anything is sent.
+ChartsPerHour = app_commands.Range[float, 0.1, float(LIMITS["charts_per_hour"][1])]
+Rate = app_commands.Range[float, 0.01, float(LIMITS["pay_per_chart"][1])]
+HoursPerWeek = app_commands.Range[float, 0.5, float(LIMITS["hours_per_week"][1])]
+WeeksPerYear = app_commands.Range[float, 1.0, float(LIMITS["weeks_per_year"][1])]
 
 
 class Earnings(commands.Cog):

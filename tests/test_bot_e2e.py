@@ -1,0 +1,305 @@
+"""The advisor bot end to end: the real discord.py client against the Discord-compatible test server.
+
+Nothing of discord.py is mocked: the bot logs in over REST and the gateway, syncs its commands and
+answers interactions exactly as it would on Discord; the server checks every request as Discord
+does (and against Discord's OpenAPI spec when it is present).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from bot.config import CooldownSettings, DiscordSettings, Settings
+from bot.core.advisor import Advisor
+from bot.discord_app.client import AdvisorBot, create_bot
+from tests.discord_server import FakeDiscord
+
+if TYPE_CHECKING:
+    from tests.discord_server.fixtures import StartBot
+
+COMMANDS = {"ask", "faq", "compare", "earnings", "topics", "roadmap", "help"}
+CALLBACK = r"/interactions/\d+/[^/]+/callback"
+EPHEMERAL = 64
+
+
+@pytest.fixture(scope="module")
+def advisor() -> Advisor:
+    return Advisor.from_directory()
+
+
+def settings_for(server: FakeDiscord, state: Path, **changes: Any) -> Settings:
+    settings = Settings(
+        discord=DiscordSettings(guild_ids=[int(server.guild_id)]),
+        state_dir=state,
+        cooldown=CooldownSettings(rate=100, per_seconds=60),
+    )
+    return settings.model_copy(update=changes)
+
+
+@pytest.fixture
+async def bot(
+    discord_server: FakeDiscord, start_bot: StartBot, advisor: Advisor, tmp_path: Path
+) -> AdvisorBot:
+    return await start_bot(create_bot(settings_for(discord_server, tmp_path), advisor))
+
+
+def embed(reply: dict[str, Any]) -> dict[str, Any]:
+    [first] = reply["data"]["embeds"]
+    return first
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for row in message.get("components", []) for c in row["components"]]
+
+
+def no_rejections(server: FakeDiscord) -> None:
+    rejected = [(r.method, r.path, r.status, r.response) for r in server.requests if r.status >= 400]
+    assert rejected == []
+
+
+async def test_login_syncs_every_command_to_the_configured_guild(
+    discord_server: FakeDiscord, bot: AdvisorBot
+) -> None:
+    [put] = discord_server.find_requests("PUT", r"/applications/\d+/guilds/\d+/commands")
+    assert put.status == 200
+    assert {c["name"] for c in put.json} == COMMANDS
+    earnings = next(c for c in put.json if c["name"] == "earnings")
+    charts = next(o for o in earnings["options"] if o["name"] == "charts_per_hour")
+    assert charts["max_value"] == 200 and charts["type"] == 10
+    assert not discord_server.find_requests("PUT", r"/applications/\d+/commands")  # not global as well
+
+
+async def test_commands_are_synced_only_when_they_change(
+    discord_server: FakeDiscord, start_bot: StartBot, advisor: Advisor, tmp_path: Path
+) -> None:
+    settings = settings_for(discord_server, tmp_path)
+    await start_bot(create_bot(settings, advisor))
+    await start_bot(create_bot(settings, advisor))  # a restart with the same definitions
+    assert len(discord_server.find_requests("PUT", r"/applications/\d+/guilds/\d+/commands")) == 1
+    (tmp_path / "commands.sha256").write_text("changed\n")  # as if the definitions had changed
+    await start_bot(create_bot(settings, advisor))
+    assert len(discord_server.find_requests("PUT", r"/applications/\d+/guilds/\d+/commands")) == 2
+
+
+async def test_ask_answers_with_an_embed_sources_and_buttons(
+    discord_server: FakeDiscord, bot: AdvisorBot
+) -> None:
+    reply = await discord_server.slash("ask", question="cpc or ccs which one should i get")
+    assert reply["type"] == 4
+    assert reply["data"]["allowed_mentions"] == {"parse": []}
+    assert not reply["data"].get("flags", 0) & EPHEMERAL  # public by default
+    card = embed(reply)
+    assert card["title"] == bot.advisor.kb.topics["cpc-vs-ccs"].title
+    assert "CPC" in card["description"] and "CCS" in card["description"]
+    sources = next(f for f in card["fields"] if f["name"] == "Sources")
+    assert "](https://" in sources["value"]
+    assert "reviewed" in card["footer"]["text"]
+    labels = [b["label"] for b in buttons(reply.message)]
+    assert "Helpful" in labels and "Not helpful" in labels
+    assert bot.advisor.kb.topics["cpc"].title in labels  # a related topic
+    no_rejections(discord_server)
+
+
+async def test_ask_declines_and_offers_the_closest_topics(
+    discord_server: FakeDiscord, bot: AdvisorBot
+) -> None:
+    reply = await discord_server.slash("ask", question="what is the best pizza in town")
+    card = embed(reply)
+    assert card["title"] == "I'm not sure about that one"
+    assert "/topics" in card["description"]
+
+
+async def test_private_replies_are_ephemeral(discord_server: FakeDiscord, bot: AdvisorBot) -> None:
+    reply = await discord_server.slash("ask", question="how do i remove the a", private=True)
+    assert reply["data"]["flags"] & EPHEMERAL
+
+
+async def test_faq_autocomplete_is_fuzzy_and_within_limits(
+    discord_server: FakeDiscord, bot: AdvisorBot
+) -> None:
+    reply = await discord_server.autocomplete("faq", "topic", "externshp")
+    choices = reply["data"]["choices"]
+    assert 0 < len(choices) <= 25
+    assert all(1 <= len(c["name"]) <= 100 for c in choices)
+    assert choices[0]["value"] == "externships"
+    empty = await discord_server.autocomplete("faq", "topic", "")
+    assert len(empty["data"]["choices"]) == 25
+
+
+async def test_faq_opens_a_topic_and_a_repeat_links_to_the_first_answer(
+    discord_server: FakeDiscord, bot: AdvisorBot
+) -> None:
+    first = await discord_server.slash("faq", topic="removing-the-a")
+    assert embed(first)["title"] == bot.advisor.kb.topics["removing-the-a"].title
+    again = await discord_server.slash("faq", topic="removing-the-a")
+    assert again["data"]["flags"] & EPHEMERAL
+    assert first.message is not None and first.message["id"] in again["data"]["content"]
+    assert "answered here a moment ago" in again["data"]["content"]
+    elsewhere = await discord_server.slash("ask", question="how to get rid of the a", private=True)
+    assert (
+        embed(elsewhere)["title"] == bot.advisor.kb.topics["removing-the-a"].title
+    )  # private: always answered
+
+
+async def test_related_button_opens_the_topic_privately(discord_server: FakeDiscord, bot: AdvisorBot) -> None:
+    reply = await discord_server.slash("faq", topic="cpc-vs-ccs")
+    click = await discord_server.click(reply, custom_id="faq:ccs")
+    assert click["type"] == 4 and click["data"]["flags"] & EPHEMERAL
+    assert embed(click)["title"] == bot.advisor.kb.topics["ccs"].title
+
+
+async def test_feedback_is_recorded(discord_server: FakeDiscord, bot: AdvisorBot) -> None:
+    reply = await discord_server.slash("faq", topic="cpc")
+    thanks = await discord_server.click(reply, label="Helpful")
+    assert "Thanks" in thanks["data"]["content"] and thanks["data"]["flags"] & EPHEMERAL
+    assert bot.feedback == [("cpc", True, int(discord_server.user["id"]))]
+
+
+async def test_buttons_work_after_a_restart_and_removed_topics_answer_politely(
+    discord_server: FakeDiscord, start_bot: StartBot, advisor: Advisor, tmp_path: Path
+) -> None:
+    first = await start_bot(create_bot(settings_for(discord_server, tmp_path), advisor))
+    reply = await discord_server.slash("faq", topic="cpc-vs-ccs")
+    await first.close()
+    await start_bot(create_bot(settings_for(discord_server, tmp_path), advisor))
+    click = await discord_server.click(reply, custom_id="faq:cpc")
+    assert embed(click)["title"] == advisor.kb.topics["cpc"].title
+    # A button whose topic has since been removed from the knowledge base:
+    reply.message["components"][0]["components"][0]["custom_id"] = "faq:a-topic-that-was-removed"
+    gone = await discord_server.click(reply, custom_id="faq:a-topic-that-was-removed")
+    assert "no longer in the knowledge base" in gone["data"]["content"]
+
+
+async def test_compare_with_autocomplete(discord_server: FakeDiscord, bot: AdvisorBot) -> None:
+    choices = (await discord_server.autocomplete("compare", "first", "cc"))["data"]["choices"]
+    assert "ccs" in [c["value"] for c in choices]
+    reply = await discord_server.slash("compare", first="cpc", second="ccs")
+    card = embed(reply)
+    assert card["title"].startswith("CPC")
+    assert {"Setting", "Code sets", "Exam", "Exam fee", "Renewal"} <= {f["name"] for f in card["fields"]}
+    unknown = await discord_server.slash("compare", first="cpc", second="not-a-credential")
+    assert embed(unknown)["title"] == "Unknown credential"
+
+
+async def test_earnings_shows_every_figure_and_a_comparison(
+    discord_server: FakeDiscord, bot: AdvisorBot
+) -> None:
+    reply = await discord_server.slash(
+        "earnings", charts_per_hour=25, rate=0.75, hours_per_week=40, compare_charts_per_hour=40
+    )
+    fields = {f["name"]: f["value"] for f in embed(reply)["fields"]}
+    assert fields["Weekly"] == "$750" and fields["Bi-weekly"] == "$1,500"
+    assert fields["Monthly"].startswith("$3,250") and fields["Annual (52 weeks)"] == "$39,000"
+    assert fields["Effective hourly"] == "$18.75"
+    assert "$5,510.52" in next(v for k, v in fields.items() if k.startswith("As a 1099 contractor"))
+    assert "$1,200/week" in fields["At 40 charts/h instead"]
+
+
+async def test_topics_menu_and_select(discord_server: FakeDiscord, bot: AdvisorBot) -> None:
+    reply = await discord_server.slash("topics")
+    assert "Pay and earnings" in embed(reply)["description"]
+    picked = await discord_server.select(reply, ["earnings"], custom_id="topics:category")
+    assert picked["type"] == 7  # the message is updated in place
+    assert "/faq per-chart-math" in picked["data"]["embeds"][0]["description"]
+
+
+async def test_roadmap_pages_with_buttons(discord_server: FakeDiscord, bot: AdvisorBot) -> None:
+    reply = await discord_server.slash("roadmap")
+    steps = bot.advisor.kb.roadmap
+    assert embed(reply)["title"] == steps[0].title
+    previous = next(b for b in buttons(reply.message) if b["label"] == "Previous")
+    assert previous["disabled"] is True
+    page = await discord_server.click(reply, label="Next")
+    assert page["type"] == 7 and page["data"]["embeds"][0]["title"] == steps[1].title
+    assert f"step 2 of {len(steps)}" in page["data"]["embeds"][0]["footer"]["text"]
+
+
+async def test_help(discord_server: FakeDiscord, bot: AdvisorBot) -> None:
+    reply = await discord_server.slash("help")
+    assert "/earnings" in embed(reply)["description"] and reply["data"]["flags"] & EPHEMERAL
+
+
+async def test_cooldown_answers_kindly(
+    discord_server: FakeDiscord, start_bot: StartBot, advisor: Advisor, tmp_path: Path
+) -> None:
+    settings = settings_for(discord_server, tmp_path, cooldown=CooldownSettings(rate=2, per_seconds=60))
+    await start_bot(create_bot(settings, advisor))
+    for question in ("cpc", "ccs"):
+        assert (await discord_server.slash("ask", question=question))["data"]["embeds"]
+    slow_down = await discord_server.slash("ask", question="cca")
+    assert "asking quickly" in slow_down["data"]["content"] and slow_down["data"]["flags"] & EPHEMERAL
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "@everyone @here <@&123456789012345678> <@123456789012345678> cpc vs ccs",
+        "x" * 500,
+        "c\u200bp\u200bc \u200b vs \u2060ccs",
+        "医療コーディングの資格 CPC",
+        "**__~~||`[click](https://evil.example)`||~~__**",
+        "\n\n\n",
+    ],
+)
+async def test_hostile_questions_get_safe_replies(
+    discord_server: FakeDiscord, bot: AdvisorBot, question: str
+) -> None:
+    reply = await discord_server.slash("ask", question=question)
+    assert reply["type"] == 4
+    assert reply["data"]["allowed_mentions"] == {"parse": []}
+    text = json.dumps(reply["data"]["embeds"])
+    assert "@everyone" not in text and "<@&" not in text  # the question is never echoed back
+    no_rejections(discord_server)
+
+
+async def test_values_beyond_the_declared_ranges_are_handled(
+    discord_server: FakeDiscord, bot: AdvisorBot
+) -> None:
+    # Discord's client enforces the declared ranges; a value that gets past it anyway is still safe.
+    reply = await discord_server.slash(
+        "ask", question="cpc " * 1500
+    )  # 6,000 characters, Discord's own maximum
+    assert reply["type"] == 4 and reply["data"]["embeds"]
+    reply = await discord_server.slash("earnings", charts_per_hour=500, rate=0.75, hours_per_week=40)
+    assert reply["data"]["flags"] & EPHEMERAL
+    assert "charts per hour must be at most 200" in embed(reply)["description"]
+    no_rejections(discord_server)
+
+
+async def test_a_failing_command_is_answered_and_the_bot_keeps_running(
+    discord_server: FakeDiscord,
+    bot: AdvisorBot,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the knowledge base exploded")
+
+    monkeypatch.setattr(bot.advisor, "ask", broken)
+    reply = await discord_server.slash("ask", question="cpc")
+    assert "something went wrong" in reply["data"]["content"] and reply["data"]["flags"] & EPHEMERAL
+    assert "the knowledge base exploded" in caplog.text
+    monkeypatch.undo()
+    assert embed(await discord_server.slash("ask", question="cpc"))["title"]
+
+
+async def test_gateway_drop_then_resume(discord_server: FakeDiscord, bot: AdvisorBot) -> None:
+    await discord_server.drop_gateway(4000)
+    await discord_server.wait_gateway("RESUMED", count=1)
+    assert discord_server.gateway_events("RESUME")
+    assert embed(await discord_server.slash("ask", question="ceus"))["title"]
+
+
+async def test_rate_limit_and_server_error_on_a_reply_are_retried(
+    discord_server: FakeDiscord, bot: AdvisorBot
+) -> None:
+    discord_server.fail_next("POST", CALLBACK, status=429, retry_after=0.1)
+    assert embed(await discord_server.slash("ask", question="icd-10-pcs"))["title"]
+    discord_server.fail_next("POST", CALLBACK, status=500)
+    assert embed(await discord_server.slash("ask", question="hcpcs level ii"))["title"]
+    statuses = [r.status for r in discord_server.find_requests("POST", CALLBACK)]
+    assert 429 in statuses and 500 in statuses and statuses[-1] == 200
