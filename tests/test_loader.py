@@ -33,78 +33,193 @@ def topic(answer: str = "A plain answer.", **replace: str) -> str:
 
 # (files to write, file the problem is in, line, words the message must contain)
 CASES = [
-    pytest.param({"topics/x.yaml": "topics:\n  - id: a\n   title: b\n"}, "topics/x.yaml", 3, "YAML syntax", id="bad-indent"),
-    pytest.param({"topics/x.yaml": 'topics: [\n  "unterminated\n'}, "topics/x.yaml", 3, "YAML syntax", id="unclosed-quote"),
+    pytest.param(
+        {"topics/x.yaml": "topics:\n  - id: a\n   title: b\n"},
+        "topics/x.yaml",
+        3,
+        "YAML syntax",
+        id="bad-indent",
+    ),
+    pytest.param(
+        {"topics/x.yaml": 'topics: [\n  "unterminated\n'},
+        "topics/x.yaml",
+        3,
+        "YAML syntax",
+        id="unclosed-quote",
+    ),
     pytest.param({"topics/x.yaml": ""}, "topics/x.yaml", 1, "file is empty", id="empty-file"),
-    pytest.param({"topics/x.yaml": "- just\n- a list\n"}, "topics/x.yaml", 1, "must start with a section", id="top-level-list"),
-    pytest.param({"topics/x.yaml": "topicz: []\n"}, "topics/x.yaml", 1, "did you mean `topics`", id="unknown-section"),
     pytest.param(
-        {"topics/x.yaml": topic().replace("    reviewed:", "    reviwed:")}, "topics/x.yaml", 11, "did you mean `reviewed`", id="typo-key"
+        {"topics/x.yaml": "- just\n- a list\n"},
+        "topics/x.yaml",
+        1,
+        "must start with a section",
+        id="top-level-list",
     ),
     pytest.param(
-        {"topics/x.yaml": topic().replace("    reviewed: 2026-11-27\n", "")}, "topics/x.yaml", 2, "`topics[0] (extra).reviewed` is missing", id="missing-reviewed"
+        {"topics/x.yaml": "topicz: []\n"}, "topics/x.yaml", 1, "did you mean `topics`", id="unknown-section"
     ),
     pytest.param(
-        {"topics/x.yaml": topic().replace("2026-11-27", "2026-13-01")}, "topics/x.yaml", 11, "not a valid date", id="bad-month"
+        {"topics/x.yaml": topic().replace("    reviewed:", "    reviwed:")},
+        "topics/x.yaml",
+        11,
+        "did you mean `reviewed`",
+        id="typo-key",
     ),
     pytest.param(
-        {"topics/x.yaml": topic().replace("2026-11-27", "2099-01-01")}, "topics/x.yaml", 11, "in the future", id="future-date"
+        {"topics/x.yaml": topic().replace("    reviewed: 2026-11-27\n", "")},
+        "topics/x.yaml",
+        2,
+        "`topics[0] (extra).reviewed` is missing",
+        id="missing-reviewed",
     ),
     pytest.param(
-        {"topics/x.yaml": topic().replace("https://www.aapc.com/", "www.aapc.com")}, "topics/x.yaml", 10, "not a web address", id="url-no-scheme"
+        {"topics/x.yaml": topic().replace("2026-11-27", "2026-13-01")},
+        "topics/x.yaml",
+        11,
+        "not a valid date",
+        id="bad-month",
     ),
-    pytest.param({"topics/x.yaml": topic().replace("id: extra", "id: Extra Topic")}, "topics/x.yaml", 2, "not a valid id", id="bad-slug"),
-    pytest.param({"topics/x.yaml": topic().replace("id: extra", "id: cpc")}, "topics/x.yaml", 2, "id `cpc` is used twice", id="duplicate-id"),
+    pytest.param(
+        {"topics/x.yaml": topic().replace("2026-11-27", "2099-01-01")},
+        "topics/x.yaml",
+        11,
+        "in the future",
+        id="future-date",
+    ),
+    pytest.param(
+        {"topics/x.yaml": topic().replace("https://www.aapc.com/", "www.aapc.com")},
+        "topics/x.yaml",
+        10,
+        "not a web address",
+        id="url-no-scheme",
+    ),
+    pytest.param(
+        {"topics/x.yaml": topic().replace("id: extra", "id: Extra Topic")},
+        "topics/x.yaml",
+        2,
+        "not a valid id",
+        id="bad-slug",
+    ),
+    pytest.param(
+        {"topics/x.yaml": topic().replace("id: extra", "id: cpc")},
+        "topics/x.yaml",
+        2,
+        "id `cpc` is used twice",
+        id="duplicate-id",
+    ),
     pytest.param(
         {"topics/x.yaml": topic().replace("    sources:", "    related: [cpcc]\n    sources:")},
-        "topics/x.yaml", 8, "related topic `cpcc` does not exist (did you mean `cpc`?)", id="dangling-related",
+        "topics/x.yaml",
+        8,
+        "related topic `cpcc` does not exist (did you mean `cpc`?)",
+        id="dangling-related",
     ),
     pytest.param(
         {"topics/x.yaml": topic().replace("category: credentials", "category: credential")},
-        "topics/x.yaml", 4, "category `credential` does not exist", id="unknown-category",
+        "topics/x.yaml",
+        4,
+        "category `credential` does not exist",
+        id="unknown-category",
     ),
     pytest.param(
         {"topics/x.yaml": topic().replace("questions: [an extra question]", "questions: []")},
-        "topics/x.yaml", 5, "at least 1 item", id="no-questions",
+        "topics/x.yaml",
+        5,
+        "at least 1 item",
+        id="no-questions",
     ),
     pytest.param(
-        {"topics/x.yaml": topic().replace("    sources:\n      - title: AAPC\n        url: https://www.aapc.com/\n", "")},
-        "topics/x.yaml", 2, "`topics[0] (extra).sources` is missing", id="no-sources",
+        {
+            "topics/x.yaml": topic().replace(
+                "    sources:\n      - title: AAPC\n        url: https://www.aapc.com/\n", ""
+            )
+        },
+        "topics/x.yaml",
+        2,
+        "`topics[0] (extra).sources` is missing",
+        id="no-sources",
     ),
     pytest.param(
         {"topics/x.yaml": topic("line one\n{{ credentials.cpc.name }")},
-        "topics/x.yaml", 8, "template error", id="template-syntax",
+        "topics/x.yaml",
+        8,
+        "template error",
+        id="template-syntax",
     ),
     pytest.param(
-        {"topics/x.yaml": topic("Hello {{ server_nam }}")}, "topics/x.yaml", 6, "'server_nam' is undefined", id="template-undefined"
+        {"topics/x.yaml": topic("Hello {{ server_nam }}")},
+        "topics/x.yaml",
+        6,
+        "'server_nam' is undefined",
+        id="template-undefined",
     ),
     pytest.param(
-        {"topics/x.yaml": topic("{{ ''.__class__.__mro__ }}")}, "topics/x.yaml", 6, "fails to render", id="template-sandbox"
+        {"topics/x.yaml": topic("{{ ''.__class__.__mro__ }}")},
+        "topics/x.yaml",
+        6,
+        "fails to render",
+        id="template-sandbox",
     ),
     pytest.param(
-        {"topics/x.yaml": topic("{{ earnings(500, 0.75, 40).weekly }}")}, "topics/x.yaml", 6, "charts per hour must be at most 200", id="template-bad-earnings"
+        {"topics/x.yaml": topic("{{ earnings(500, 0.75, 40).weekly }}")},
+        "topics/x.yaml",
+        6,
+        "charts per hour must be at most 200",
+        id="template-bad-earnings",
     ),
     pytest.param(
-        {"topics/x.yaml": topic("{{ 'x' * 5000 }}")}, "topics/x.yaml", 6, "renders to 5000 characters", id="answer-too-long"
+        {"topics/x.yaml": topic("{{ 'x' * 5000 }}")},
+        "topics/x.yaml",
+        6,
+        "renders to 5000 characters",
+        id="answer-too-long",
     ),
     pytest.param(
-        {"topics/x.yaml": topic().replace("title: An extra topic", "title: " + "t" * 101)}, "topics/x.yaml", 3, "at most 100 characters", id="title-too-long"
+        {"topics/x.yaml": topic().replace("title: An extra topic", "title: " + "t" * 101)},
+        "topics/x.yaml",
+        3,
+        "at most 100 characters",
+        id="title-too-long",
     ),
     pytest.param(
-        {"topics/x.yaml": topic().replace("    sources:", "    fields:\n      - name: Fee\n        value: " + "v" * 1025 + "\n    sources:")},
-        "topics/x.yaml", 10, "at most 1024 characters", id="field-value-too-long",
+        {
+            "topics/x.yaml": topic().replace(
+                "    sources:",
+                "    fields:\n      - name: Fee\n        value: " + "v" * 1025 + "\n    sources:",
+            )
+        },
+        "topics/x.yaml",
+        10,
+        "at most 1024 characters",
+        id="field-value-too-long",
     ),
     pytest.param(
-        {"topics/x.yaml": topic().replace("    answer:", "    title: Again\n    answer:")}, "topics/x.yaml", 6, "written twice", id="duplicate-key"
+        {"topics/x.yaml": topic().replace("    answer:", "    title: Again\n    answer:")},
+        "topics/x.yaml",
+        6,
+        "written twice",
+        id="duplicate-key",
     ),
     pytest.param(
-        {"topics/x.yaml": topic().replace("title: An extra topic", "title: The CPC credential")}, "topics/x.yaml", 3, "also used by `cpc`", id="duplicate-title"
+        {"topics/x.yaml": topic().replace("title: An extra topic", "title: The CPC credential")},
+        "topics/x.yaml",
+        3,
+        "also used by `cpc`",
+        id="duplicate-title",
     ),
     pytest.param(
-        {"tax.yaml": "self_employment_tax:\n  social_security_rate: 12.4\n"}, "tax.yaml", 2, "less than 1", id="tax-rate-percent"
+        {"tax.yaml": "self_employment_tax:\n  social_security_rate: 12.4\n"},
+        "tax.yaml",
+        2,
+        "less than 1",
+        id="tax-rate-percent",
     ),
     pytest.param(
-        {"creds.yaml": "credentials:\n  - id: cpc\n    name: CPC\n    code_sets: [ICD-9-CM]\n"}, "creds.yaml", 4, "'ICD-10-CM', 'ICD-10-PCS', 'CPT' or 'HCPCS Level II', got 'ICD-9-CM'", id="retired-code-set"
+        {"creds.yaml": "credentials:\n  - id: cpc\n    name: CPC\n    code_sets: [ICD-9-CM]\n"},
+        "creds.yaml",
+        4,
+        "'ICD-10-CM', 'ICD-10-PCS', 'CPT' or 'HCPCS Level II', got 'ICD-9-CM'",
+        id="retired-code-set",
     ),
     pytest.param({"topics/x.yaml": b"topics: \xff\xfe\n"}, "topics/x.yaml", 1, "not UTF-8", id="not-utf8"),
 ]
@@ -138,7 +253,9 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
         {
             "topics/a.yaml": topic().replace("reviewed:", "reviwed:"),
             "topics/b.yaml": "topics: [\n",
-            "topics/c.yaml": topic().replace("id: extra", "id: other").replace("category: credentials", "category: nope"),
+            "topics/c.yaml": topic()
+            .replace("id: extra", "id: other")
+            .replace("category: credentials", "category: nope"),
         },
     )
     with pytest.raises(KnowledgeError) as caught:

@@ -24,7 +24,8 @@ def test_undefined_names_are_errors_not_blanks() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "text"), [(39000, "$39,000"), (0.75, "$0.75"), (18.75, "$18.75"), (3250.0, "$3,250"), (5510.52, "$5,510.52")]
+    ("value", "text"),
+    [(39000, "$39,000"), (0.75, "$0.75"), (18.75, "$18.75"), (3250.0, "$3,250"), (5510.52, "$5,510.52")],
 )
 def test_money(value: float, text: str) -> None:
     assert money(value) == text

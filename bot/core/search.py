@@ -43,10 +43,11 @@ STOPWORDS = frozenset(
 FIELD_WEIGHTS = {"title": 3, "aliases": 3, "questions": 2, "answer": 1}
 BM25_K1 = 1.2
 BM25_B = 0.5
-DECLINE_BELOW = 0.45
+DECLINE_BELOW = 0.5
 CANDIDATES = 20
-W_BM25, W_EXAMPLE, W_COVER = 1.0, 1.0, 0.5
-C_HEAD, C_COVER, C_EXAMPLE = 0.4, 0.3, 0.3
+W_BM25, W_EXAMPLE, W_COVER, W_HEAD = 1.0, 0.5, 0.0, 1.0
+C_HEAD, C_COVER, C_EXAMPLE = 0.3, 0.3, 0.4
+LONG_BOOST = 1.0
 UNKNOWN_DAMPING = 4.0
 OUT_OF_SCOPE = "\x00out-of-scope"  # a term no topic has: the question is about something else
 _WORD = re.compile(r"[a-z0-9]+")
@@ -257,6 +258,8 @@ class SearchIndex:
             for group in groups
         ]
         total_weight = sum(group_weight)
+        # A long message is rarely covered by any one topic's words, so its coverage counts for more.
+        length_boost = 1 + LONG_BOOST * min(1.0, max(0.0, (len(groups) - 4) / 8))
 
         scores: dict[int, float] = defaultdict(float)
         covered: dict[int, float] = defaultdict(float)
@@ -284,8 +287,10 @@ class SearchIndex:
                 sum(w for g, w in zip(groups, group_weight, strict=True) if any(t in head_terms for t in g))
                 / total_weight
             )
-            relevance = W_BM25 * scores[number] / top_score + W_EXAMPLE * similarity + W_COVER * coverage
-            confidence = min(1.0, C_HEAD * head + C_COVER * coverage + C_EXAMPLE * similarity)
+            relevance = (
+                W_BM25 * scores[number] / top_score + W_EXAMPLE * similarity + W_COVER * coverage + W_HEAD * head
+            )
+            confidence = min(1.0, (C_HEAD * head + C_COVER * coverage + C_EXAMPLE * similarity) * length_boost)
             ranked.append((relevance, confidence, number))
         ranked.sort(reverse=True)
         matches = tuple(

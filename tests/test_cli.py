@@ -1,0 +1,140 @@
+"""The coding-advisor command, run as a user runs it: in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import write_knowledge
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_env(),
+    )
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env
+
+
+def test_ask_json_has_the_documented_keys() -> None:
+    done = run("ask", "cpc vs ccs which one should i get", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert set(data) >= {"question", "answered", "confidence", "matches", "text"}
+    assert data["answered"] is True and 0 < data["confidence"] <= 1
+    assert data["matches"][0]["id"] == "cpc-vs-ccs"
+    assert {"id", "title", "score"} <= set(data["matches"][0])
+    assert "CPC" in data["text"]
+
+
+def test_ask_reads_one_question_per_line_and_writes_one_object_per_line() -> None:
+    done = run("ask", "-", "--json", stdin="how do i remove the a\n\nwhat is the weather tomorrow\n")
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [item["question"] for item in lines] == ["how do i remove the a", "what is the weather tomorrow"]
+    assert lines[0]["answered"] and lines[0]["matches"][0]["id"] == "removing-the-a"
+    assert not lines[1]["answered"] and "not sure" in lines[1]["text"].lower()
+
+
+def test_earnings_json_reproduces_the_article_example_correctly() -> None:
+    done = run("earnings", "--charts-per-hour", "25", "--rate", "0.75", "--hours-per-week", "40", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert (data["charts_per_week"], data["weekly"], data["biweekly"]) == (1000, 750, 1500)
+    assert (data["monthly"], data["annual"], data["hourly"]) == (3250, 39000, 18.75)
+    assert data["contractor"]["self_employment_tax"] == pytest.approx(5510.52, abs=0.01)
+
+
+def test_earnings_text_with_a_comparison_and_a_target() -> None:
+    done = run(
+        "earnings",
+        "--charts-per-hour",
+        "25",
+        "--rate",
+        "$0.75",
+        "--hours-per-week",
+        "40",
+        "--compare-charts-per-hour",
+        "40",
+        "--target-annual",
+        "50000",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "$3,250" in done.stdout and "$1,200/week" in done.stdout
+    assert "51.3 hours a week" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (
+            ["earnings", "--charts-per-hour", "abc", "--rate", "1", "--hours-per-week", "40"],
+            "'abc' is not a number",
+        ),
+        (["earnings", "--charts-per-hour", "900", "--rate", "1", "--hours-per-week", "40"], "at most 200"),
+        (["earnings", "--charts-per-hour", "20", "--rate", "1"], "--hours-per-week"),
+        (["ask", "cpc", "--knowledge", "/nonexistent/dir"], "knowledge directory not found"),
+        (["ask", "   "], "the question is empty"),
+    ],
+)
+def test_bad_input_gives_one_clear_line_and_no_traceback(args: list[str], words: str) -> None:
+    done = run(*args)
+    assert done.returncode != 0
+    assert words in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_validate_the_shipped_knowledge() -> None:
+    done = run("validate")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "valid" in done.stdout
+
+
+def test_validate_reports_every_problem_with_path_and_line(tmp_path: Path) -> None:
+    write_knowledge(tmp_path, {"topics/bad.yaml": "topics:\n  - id: Bad Id\n    titel: x\n"})
+    done = run("validate", str(tmp_path))
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert f"{tmp_path / 'topics' / 'bad.yaml'}:2: " in lines[0]
+    assert any(":3: unknown key `titel`" in line and "did you mean `title`" in line for line in lines)
+    assert "Traceback" not in done.stderr
+
+
+def test_schema_is_json_schema_for_the_knowledge_files() -> None:
+    done = run("schema")
+    assert done.returncode == 0
+    schema = json.loads(done.stdout)
+    assert schema["$schema"].endswith("2020-12/schema")
+    assert {"topics", "credentials", "earnings_presets"} <= set(schema["properties"])
+
+
+def test_the_committed_schema_matches_the_model() -> None:
+    committed = (Path(__file__).parents[1] / "knowledge" / "schema.json").read_text(encoding="utf-8")
+    assert committed == run("schema").stdout, "run: coding-advisor schema --write knowledge"
+
+
+def test_help_everywhere() -> None:
+    for args in ([], ["ask"], ["earnings"], ["validate"], ["schema"], ["console"]):
+        done = run(*args, "--help")
+        assert done.returncode == 0 and "usage: coding-advisor" in done.stdout
+
+
+def test_no_token_starts_the_console() -> None:
+    done = run(stdin="/earnings 25 0.75 40\n/quit\n")
+    assert done.returncode == 0, done.stderr
+    assert "offline console" in done.stdout and "$39,000" in done.stdout

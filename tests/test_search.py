@@ -1,0 +1,82 @@
+"""Search: how students really type, declines for what the advisor does not know, and the floors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.advisor import Advisor
+from bot.core.evaluation import index_searcher, load_cases, score, synthetic_documents
+from bot.core.search import SearchIndex, normalize, topic_documents, words
+
+EVAL = Path(__file__).parents[1] / "benchmarks" / "eval_questions.yaml"
+
+
+@pytest.fixture(scope="module")
+def advisor() -> Advisor:
+    return Advisor.from_directory()
+
+
+@pytest.mark.parametrize(
+    ("question", "topic_id"),
+    [
+        ("CPC OR CCS???", "cpc-vs-ccs"),
+        ("ccs vs cpc", "cpc-vs-ccs"),
+        ("which certifcation should i get first cpc or ccs", "cpc-vs-ccs"),
+        ("pro fee vs facility", "professional-vs-facility"),
+        ("how do i get rid of the A", "removing-the-a"),
+        ("cpc-a", "cpc-a-apprentice"),
+        ("externshp", "externships"),
+        ("1099 self employment tax", "self-employment-tax"),
+        ("ICD-9", "icd-9-retired"),
+        ("ceus", "ceus-and-renewal"),
+    ],
+)
+def test_how_students_type(advisor: Advisor, question: str, topic_id: str) -> None:
+    result = advisor.ask(question).result
+    assert result.answered, result
+    assert result.matches[0].id == topic_id
+
+
+@pytest.mark.parametrize(
+    "question", ["hello", "lol", "how do i learn python", "what is the best pizza", "", "???", "\u200b"]
+)
+def test_off_topic_and_empty_questions_are_declined(advisor: Advisor, question: str) -> None:
+    result = advisor.ask(question).result
+    assert not result.answered
+    assert result.best is None
+
+
+def test_confidence_is_between_0_and_1_and_matches_are_ranked(advisor: Advisor) -> None:
+    result = advisor.ask("how much do remote coders make per chart").result
+    assert 0 <= result.confidence <= 1
+    scores = [m.score for m in result.matches]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_normalisation_folds_case_accents_and_invisible_characters() -> None:
+    assert normalize("C\u200bPC Café") == "cpc cafe"
+    assert words("ICD-10-CM, CPT & HCPCS!") == ["icd", "10", "cm", "cpt", "hcpcs"]
+
+
+def test_autocomplete_is_fuzzy_and_bounded(advisor: Advisor) -> None:
+    suggestions = advisor.suggest("remov the a")
+    assert suggestions[0].id == "removing-the-a"
+    assert len(advisor.suggest("")) <= 25
+    assert len(advisor.suggest("c")) <= 25
+
+
+def test_the_evaluation_set_meets_the_floors(advisor: Advisor) -> None:
+    result = score(index_searcher(advisor.index), load_cases(EVAL))
+    assert result.on_topic >= 120 and result.off_topic >= 20
+    assert result.top1_accuracy >= 0.90, result.misses
+    assert result.decline_rate >= 0.90, result.misses
+
+
+def test_accuracy_holds_among_2000_entries(advisor: Advisor) -> None:
+    documents = synthetic_documents(topic_documents(advisor.kb), 2000)
+    index = SearchIndex(documents, advisor.kb.synonyms)
+    result = score(index_searcher(index), load_cases(EVAL))
+    assert len(documents) == 2000
+    assert result.top1_accuracy >= 0.85, result.misses
