@@ -14,7 +14,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -44,14 +44,30 @@ FIELD_WEIGHTS = {"title": 3, "aliases": 3, "questions": 2, "answer": 1}
 BM25_K1 = 1.2
 BM25_B = 0.5
 DECLINE_BELOW = 0.5
+REAL_WORD_FREQUENCY = 500  # in pyspellchecker's English list; rarer "words" are mostly typos
 CANDIDATES = 20
 W_BM25, W_EXAMPLE, W_COVER, W_HEAD = 1.0, 0.5, 0.0, 1.0
-C_HEAD, C_COVER, C_EXAMPLE = 0.3, 0.3, 0.4
+C_HEAD, C_COVER, C_EXAMPLE = 0.3, 0.2, 0.3
 LONG_BOOST = 1.0
+W_NB = 0.5
+NB_ALPHA = 0.05
+C_NB = 0.1
 UNKNOWN_DAMPING = 4.0
 OUT_OF_SCOPE = "\x00out-of-scope"  # a term no topic has: the question is about something else
 _WORD = re.compile(r"[a-z0-9]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"))
+
+
+@lru_cache(maxsize=1)
+def _english() -> dict[str, int]:
+    # pyspellchecker ships an English word-frequency list: loaded once (~0.2 s), used read-only.
+    from spellchecker import SpellChecker
+
+    return dict(SpellChecker().word_frequency.dictionary)
+
+
+def english_frequency(word: str) -> int:
+    return _english().get(word, 0)
 
 
 def normalize(text: str) -> str:
@@ -68,32 +84,51 @@ class Analyzer:
     """Turns text into index terms, the same way for topics and for questions."""
 
     def __init__(self, synonyms: dict[str, str], out_of_scope: Iterable[str] = ()):
+        self._stemmer = snowballstemmer.stemmer("english")
+        self._stems: dict[str, str] = {}
+        # Phrases are matched on stems, so "doctors offices" finds the synonym "doctor office".
         self._phrases: dict[tuple[str, ...], list[str]] = {}
         for phrase, meaning in synonyms.items():
-            key = tuple(words(phrase))
+            key = self._key(phrase)
             if key:
                 self._phrases.setdefault(key, []).extend(words(meaning))
         for phrase in out_of_scope:
-            key = tuple(words(phrase))
+            key = self._key(phrase)
             if key:
                 self._phrases[key] = [OUT_OF_SCOPE]
         self._longest = max(map(len, self._phrases), default=0)
-        self._stemmer = snowballstemmer.stemmer("english")
-        self._stems: dict[str, str] = {}
+        self._surface = {w for phrase in (*synonyms, *out_of_scope) for w in words(phrase)}
 
-    def expand(self, tokens: Sequence[str]) -> list[str]:
-        """Add the meaning of every synonym phrase found (longest match first), keeping the words."""
-        out = list(tokens)
+    def _stem(self, token: str) -> str:
+        stem = self._stems.get(token)
+        if stem is None:
+            stem = self._stems[token] = self._stemmer.stemWord(token)
+        return stem
+
+    def _key(self, phrase: str) -> tuple[str, ...]:
+        return tuple(self._stem(w) for w in words(phrase))
+
+    def _phrase_spans(self, tokens: Sequence[str]) -> Iterator[tuple[int, int, list[str] | None]]:
+        """(start, length, meaning) over the tokens, longest phrase first; meaning None for a plain word."""
+        stems = [self._stem(t) for t in tokens]
         i = 0
         while i < len(tokens):
             for size in range(min(self._longest, len(tokens) - i), 0, -1):
-                meaning = self._phrases.get(tuple(tokens[i : i + size]))
+                meaning = self._phrases.get(tuple(stems[i : i + size]))
                 if meaning:
-                    out.extend(meaning)
+                    yield i, size, meaning
                     i += size
                     break
             else:
+                yield i, 1, None
                 i += 1
+
+    def expand(self, tokens: Sequence[str]) -> list[str]:
+        """The words plus the meaning of every synonym phrase found (for indexing topics)."""
+        out = list(tokens)
+        for _, _, meaning in self._phrase_spans(tokens):
+            if meaning and meaning != [OUT_OF_SCOPE]:
+                out.extend(meaning)
         return out
 
     def groups(self, tokens: Sequence[str]) -> list[tuple[str, ...]]:
@@ -102,39 +137,18 @@ class Analyzer:
         A group counts once: matching "pro fee" or its synonym "professional" is one match, not two.
         """
         out: list[tuple[str, ...]] = []
-        i = 0
-        while i < len(tokens):
-            for size in range(min(self._longest, len(tokens) - i), 0, -1):
-                phrase = tuple(tokens[i : i + size])
-                meaning = self._phrases.get(phrase)
-                if meaning:
-                    group = [OUT_OF_SCOPE] if meaning == [OUT_OF_SCOPE] else self.terms([*phrase, *meaning])
-                    i += size
-                    break
-            else:
-                group = self.terms([tokens[i]])
-                i += 1
+        for start, size, meaning in self._phrase_spans(tokens):
+            written = tokens[start : start + size]
+            group = [OUT_OF_SCOPE] if meaning == [OUT_OF_SCOPE] else self.terms([*written, *(meaning or [])])
             if group:
                 out.append(tuple(dict.fromkeys(group)))
         return out
 
     def terms(self, tokens: Iterable[str]) -> list[str]:
-        stems = self._stems
-        out = []
-        for token in tokens:
-            if token in STOPWORDS:
-                continue
-            stem = stems.get(token)
-            if stem is None:
-                stem = stems[token] = self._stemmer.stemWord(token)
-            out.append(stem)
-        return out
+        return [self._stem(t) for t in tokens if t not in STOPWORDS]
 
     def synonym_words(self) -> set[str]:
-        return {w for phrase in self._phrases for w in phrase}
-
-    def expand_document(self, tokens: Sequence[str]) -> list[str]:
-        return [t for t in self.expand(tokens) if t != OUT_OF_SCOPE]
+        return self._surface
 
 
 @dataclass(frozen=True)
@@ -179,19 +193,24 @@ class SearchIndex:
         self._lengths: list[int] = []
         self._examples: list[list[frozenset[str]]] = []
         self._heads: list[frozenset[str]] = []  # every term of a topic's title, questions and aliases
+        self._phrasings: list[Counter[str]] = []  # term counts over those phrasings, for the word model
         vocabulary: Counter[str] = Counter()
         for number, doc in enumerate(self.documents):
             bag: Counter[str] = Counter()
             for name, text in doc.fields.items():
                 tokens = words(text)
                 vocabulary.update(set(tokens))
-                for term in self.analyzer.terms(self.analyzer.expand_document(tokens)):
+                for term in self.analyzer.terms(self.analyzer.expand(tokens)):
                     bag[term] += FIELD_WEIGHTS[name]
             for term, count in bag.items():
                 self._postings[term].append((number, count))
             self._lengths.append(sum(bag.values()))
             self._examples.append([frozenset(self._analyse(e)) for e in doc.examples])
             self._heads.append(frozenset().union(*self._examples[-1]))
+            phrasing: Counter[str] = Counter()
+            for example in doc.examples:
+                phrasing.update(self._analyse(example))
+            self._phrasings.append(phrasing)
         count = max(len(self.documents), 1)
         self._average_length = sum(self._lengths) / count or 1.0
         self._idf = {t: self._idf_for(len(p), count) for t, p in self._postings.items()}
@@ -203,7 +222,7 @@ class SearchIndex:
         self._repair = lru_cache(maxsize=4096)(self._repair_uncached)
 
     def _analyse(self, text: str) -> list[str]:
-        return self.analyzer.terms(self.analyzer.expand_document(words(text)))
+        return self.analyzer.terms(self.analyzer.expand(words(text)))
 
     @staticmethod
     def _idf_for(document_frequency: int, count: int) -> float:
@@ -212,9 +231,15 @@ class SearchIndex:
     def _repair_uncached(self, word: str) -> str:
         if word in self._vocabulary or word in STOPWORDS or len(word) < 4 or word.isdigit():
             return word
+        if english_frequency(word) >= REAL_WORD_FREQUENCY:
+            return word  # "telling" is a word, not a typo of "selling", even if no topic uses it
         limit = 1 if len(word) < 8 else 2
-        found = process.extractOne(word, self._by_frequency, scorer=OSA.distance, score_cutoff=limit)
-        return found[0] if found else word
+        found = process.extract(word, self._by_frequency, scorer=OSA.distance, score_cutoff=limit, limit=20)
+        if not found:
+            return word
+        # Closest first; then a typo rarely changes the first letter; then the more common word.
+        best = min(found, key=lambda f: (f[1], f[0][0] != word[0], f[2]))
+        return best[0]
 
     def query_groups(self, question: str) -> list[tuple[str, ...]]:
         return self.analyzer.groups([self._repair(w) for w in words(question)])
@@ -231,6 +256,26 @@ class SearchIndex:
             norm = BM25_K1 * (1 - BM25_B + BM25_B * self._lengths[number] / self._average_length)
             out[number] = idf * tf * (BM25_K1 + 1) / (tf + norm)
         return out
+
+    def _phrasing_likelihood(self, groups: list[tuple[str, ...]], candidates: list[int]) -> dict[int, float]:
+        """P(topic | question) under a naive Bayes model of each topic's example phrasings.
+
+        Unlike BM25 this learns which everyday words ("worth", "how long", "start") go with which
+        topic, from the phrasings moderators wrote; it is a probability over the candidates."""
+        vocabulary = len(self._idf) or 1
+        logs = {}
+        for number in candidates:
+            counts = self._phrasings[number]
+            denominator = math.log(counts.total() + NB_ALPHA * vocabulary)
+            logs[number] = sum(
+                max(math.log(counts.get(t, 0) + NB_ALPHA) for t in group) - denominator
+                for group in groups
+                if group != (OUT_OF_SCOPE,)
+            )
+        top = max(logs.values(), default=0.0)
+        exp = {n: math.exp(v - top) for n, v in logs.items()}
+        total = sum(exp.values()) or 1.0
+        return {n: v / total for n, v in exp.items()}
 
     def _example_similarity(self, number: int, terms: frozenset[str], norm: float) -> float:
         """Best idf-weighted cosine between the question and one of the topic's example phrasings."""
@@ -279,6 +324,7 @@ class SearchIndex:
         terms = frozenset(t for group in groups for t in group if t in self._idf)
         norm = math.sqrt(sum(w * w for w in group_weight)) or 1.0  # unknown words count against a match
         ranked = []
+        likelihood = self._phrasing_likelihood(groups, candidates)
         for number in candidates:
             similarity = self._example_similarity(number, terms, norm)
             coverage = covered[number] / total_weight
@@ -288,9 +334,17 @@ class SearchIndex:
                 / total_weight
             )
             relevance = (
-                W_BM25 * scores[number] / top_score + W_EXAMPLE * similarity + W_COVER * coverage + W_HEAD * head
+                W_BM25 * scores[number] / top_score
+                + W_EXAMPLE * similarity
+                + W_COVER * coverage
+                + W_HEAD * head
+                + W_NB * likelihood[number]
             )
-            confidence = min(1.0, (C_HEAD * head + C_COVER * coverage + C_EXAMPLE * similarity) * length_boost)
+            confidence = min(
+                1.0,
+                (C_HEAD * head + C_COVER * coverage + C_EXAMPLE * similarity + C_NB * likelihood[number])
+                * length_boost,
+            )
             ranked.append((relevance, confidence, number))
         ranked.sort(reverse=True)
         matches = tuple(
