@@ -163,7 +163,7 @@ class Document:
 class Match:
     id: str
     title: str
-    score: float  # 0..1, comparable across questions
+    score: float  # relevance, 0..1: how well the topic matches the question, for ranking
 
 
 @dataclass(frozen=True)
@@ -347,11 +347,12 @@ class SearchIndex:
             )
             ranked.append((relevance, confidence, number))
         ranked.sort(reverse=True)
+        best = sum((W_BM25, W_EXAMPLE, W_COVER, W_HEAD, W_NB))  # the most relevance a topic can score
         matches = tuple(
-            Match(self.documents[n].id, self.documents[n].title, round(conf, 3))
-            for _, conf, n in ranked[:limit]
+            Match(self.documents[n].id, self.documents[n].title, round(relevance / best, 3))
+            for relevance, _, n in ranked[:limit]
         )
-        confidence = matches[0].score
+        confidence = round(ranked[0][1], 3)
         return SearchResult(question, matches, confidence, confidence >= DECLINE_BELOW)
 
     def suggest(self, text: str, limit: int = 25) -> list[Match]:
