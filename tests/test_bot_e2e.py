@@ -7,7 +7,10 @@ does (and against Discord's OpenAPI spec when it is present).
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +18,7 @@ import pytest
 
 from bot.config import CooldownSettings, DiscordSettings, Settings
 from bot.core.advisor import Advisor
-from bot.discord_app.client import AdvisorBot, create_bot
+from bot.discord_app.client import AdvisorBot, ShardedAdvisorBot, create_bot
 from tests.discord_server import FakeDiscord
 
 if TYPE_CHECKING:
@@ -303,3 +306,46 @@ async def test_rate_limit_and_server_error_on_a_reply_are_retried(
     assert embed(await discord_server.slash("ask", question="hcpcs level ii"))["title"]
     statuses = [r.status for r in discord_server.find_requests("POST", CALLBACK)]
     assert 429 in statuses and 500 in statuses and statuses[-1] == 200
+
+
+async def test_the_coding_advisor_command_runs_the_bot_with_a_token(
+    discord_server: FakeDiscord, tmp_path: Path
+) -> None:
+    """The README's main command: with DISCORD_TOKEN set it starts the bot, here at the test server."""
+    environment = {
+        **os.environ,
+        "DISCORD_TOKEN": "a-secret-token",
+        "DISCORD_API_BASE_URL": discord_server.api_base,
+        "DISCORD_GATEWAY_URL": discord_server.gateway_url,
+        "DISCORD_GUILD_IDS": discord_server.guild_id,
+        "CODING_ADVISOR_STATE_DIR": str(tmp_path),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await discord_server.wait_gateway("GUILD_CREATE", timeout=60)
+        reply = await discord_server.slash("ask", question="cpc vs ccs", timeout=10)
+        assert reply["data"]["embeds"][0]["title"]
+    finally:
+        process.terminate()
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    logs = stderr.decode()
+    assert "synced 7 commands to guild" in logs
+    assert "a-secret-token" not in logs
+    assert (tmp_path / "commands.sha256").is_file()
+
+
+async def test_sharded_bot_answers(
+    discord_server: FakeDiscord, start_bot: StartBot, advisor: Advisor, tmp_path: Path
+) -> None:
+    settings = settings_for(discord_server, tmp_path)
+    settings = settings.model_copy(update={"discord": settings.discord.model_copy(update={"shard_count": 1})})
+    bot = await start_bot(create_bot(settings, advisor))
+    assert isinstance(bot, ShardedAdvisorBot)
+    assert embed(await discord_server.slash("ask", question="ccs"))["title"]

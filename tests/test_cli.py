@@ -90,6 +90,9 @@ def test_earnings_text_with_a_comparison_and_a_target() -> None:
         (["earnings", "--charts-per-hour", "20", "--rate", "1"], "--hours-per-week"),
         (["ask", "cpc", "--knowledge", "/nonexistent/dir"], "knowledge directory not found"),
         (["ask", "   "], "the question is empty"),
+        (["run"], "no Discord token: set DISCORD_TOKEN"),
+        (["run", "--config", "/nonexistent/config.yaml"], "config file not found"),
+        (["sync", "--guild", "abc"], "invalid int value"),
     ],
 )
 def test_bad_input_gives_one_clear_line_and_no_traceback(args: list[str], words: str) -> None:
@@ -129,7 +132,7 @@ def test_the_committed_schema_matches_the_model() -> None:
 
 
 def test_help_everywhere() -> None:
-    for args in ([], ["ask"], ["earnings"], ["validate"], ["schema"], ["console"]):
+    for args in ([], ["ask"], ["earnings"], ["validate"], ["schema"], ["console"], ["run"], ["sync"]):
         done = run(*args, "--help")
         assert done.returncode == 0 and "usage: coding-advisor" in done.stdout
 
