@@ -222,6 +222,13 @@ CASES = [
         id="retired-code-set",
     ),
     pytest.param({"topics/x.yaml": b"topics: \xff\xfe\n"}, "topics/x.yaml", 1, "not UTF-8", id="not-utf8"),
+    pytest.param(
+        {"presets.yaml": "earnings_presets:\n  - id: ed\n    charts_per_hour: {min: 30, max: 12}\n"},
+        "presets.yaml",
+        3,
+        "min (30) is larger than max (12)",
+        id="range-upside-down",
+    ),
 ]
 
 

@@ -109,19 +109,24 @@ class Exam(Strict):
     note: Text | None = None
 
 
-class MoneyRange(Strict):
+class _Range(Strict):
+    min: float
+    max: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _Range:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min:g}) is larger than max ({self.max:g})")
+        return self
+
+
+class MoneyRange(_Range):
     """A US-dollar range with the year it speaks for, because fees and rates drift every year."""
 
     min: Annotated[float, Field(ge=0)]
     max: Annotated[float, Field(ge=0)]
     year: Year
     note: Text | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> MoneyRange:
-        if self.min > self.max:
-            raise ValueError(f"min ({self.min:g}) is larger than max ({self.max:g})")
-        return self
 
 
 class Credential(Strict):
@@ -146,15 +151,9 @@ class Credential(Strict):
     reviewed: ReviewedDate
 
 
-class NumberRange(Strict):
+class NumberRange(_Range):
     min: Annotated[float, Field(gt=0)]
     max: Annotated[float, Field(gt=0)]
-
-    @model_validator(mode="after")
-    def _ordered(self) -> NumberRange:
-        if self.min > self.max:
-            raise ValueError(f"min ({self.min:g}) is larger than max ({self.max:g})")
-        return self
 
 
 class EarningsPreset(Strict):
