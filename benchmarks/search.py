@@ -52,7 +52,9 @@ def baseline_searcher(documents: Sequence[Document]) -> Searcher:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--knowledge", type=Path)
     parser.add_argument("--synthetic", type=int, default=2000, help="size of the synthetic knowledge base")
     parser.add_argument("--show-misses", action="store_true")
@@ -70,7 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     on_topic = sum(1 for c in cases if c.expected)
     print(f"{len(cases)} questions ({on_topic} on-topic, {len(cases) - on_topic} off-topic); ", end="")
-    print(f"shipped KB: {len(real)} topics; synthetic KB: {len(synthetic)} entries (index built in {build_ms:.0f} ms)")
+    print(
+        f"shipped KB: {len(real)} topics; synthetic KB: {len(synthetic)} entries (index built in {build_ms:.0f} ms)"
+    )
     print(f"{'knowledge base':<16}{'engine':<12}{'top-1':>8}{'declined':>10}{'median ms':>11}{'p99 ms':>9}")
     rows = [
         ("shipped", "advisor", index_searcher(advisor.index)),
