@@ -46,6 +46,7 @@ BM25_B = 0.5
 DECLINE_BELOW = 0.5
 REAL_WORD_FREQUENCY = 500  # in pyspellchecker's English list; rarer "words" are mostly typos
 CANDIDATES = 20
+COMMON_SHARE, COMMON_MIN = 0.25, 100  # a word in more topics than this does not pick candidates
 W_BM25, W_EXAMPLE, W_COVER, W_HEAD = 1.0, 0.5, 0.0, 1.0
 C_HEAD, C_COVER, C_EXAMPLE = 0.3, 0.2, 0.3
 LONG_BOOST = 1.0
@@ -215,11 +216,17 @@ class SearchIndex:
         self._average_length = sum(self._lengths) / count or 1.0
         self._idf = {t: self._idf_for(len(p), count) for t, p in self._postings.items()}
         self._unknown_idf = self._idf_for(0, count)
+        # Each term's BM25 contribution to each topic, computed once here rather than per question.
+        self._impacts: dict[str, dict[int, float]] = {
+            term: {number: self._bm25_weight(term, number, tf) for number, tf in postings}
+            for term, postings in self._postings.items()
+        }
         # Typo repair looks up the most common spelling first, so ties go to the likelier word.
         known = vocabulary.keys() | self.analyzer.synonym_words()
         self._vocabulary = known
         self._by_frequency = sorted(known, key=lambda w: (-vocabulary[w], w))
         self._repair = lru_cache(maxsize=4096)(self._repair_uncached)
+        _english()  # load the word list now, not on the first question
 
     def _analyse(self, text: str) -> list[str]:
         return self.analyzer.terms(self.analyzer.expand(words(text)))
@@ -247,15 +254,21 @@ class SearchIndex:
     def query_terms(self, question: str) -> list[str]:
         return [t for group in self.query_groups(question) for t in group]
 
-    def _bm25(self, term: str) -> dict[int, float]:
-        idf = self._idf.get(term)
-        if idf is None:
-            return {}
-        out = {}
-        for number, tf in self._postings[term]:
-            norm = BM25_K1 * (1 - BM25_B + BM25_B * self._lengths[number] / self._average_length)
-            out[number] = idf * tf * (BM25_K1 + 1) / (tf + norm)
-        return out
+    def _group_impact(self, group: tuple[str, ...]) -> dict[int, float]:
+        """BM25 of a word group per topic: for a phrase and its synonyms, the best of them, once."""
+        impacts = [self._impacts[t] for t in group if t in self._impacts]
+        if len(impacts) <= 1:
+            return impacts[0] if impacts else {}
+        best = dict(impacts[0])
+        for impact in impacts[1:]:
+            for number, value in impact.items():
+                if value > best.get(number, 0.0):
+                    best[number] = value
+        return best
+
+    def _bm25_weight(self, term: str, number: int, tf: int) -> float:
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * self._lengths[number] / self._average_length)
+        return self._idf[term] * tf * (BM25_K1 + 1) / (tf + norm)
 
     def _phrasing_likelihood(self, groups: list[tuple[str, ...]], candidates: list[int]) -> dict[int, float]:
         """P(topic | question) under a naive Bayes model of each topic's example phrasings.
@@ -306,21 +319,24 @@ class SearchIndex:
         # A long message is rarely covered by any one topic's words, so its coverage counts for more.
         length_boost = 1 + LONG_BOOST * min(1.0, max(0.0, (len(groups) - 4) / 8))
 
-        scores: dict[int, float] = defaultdict(float)
-        covered: dict[int, float] = defaultdict(float)
-        for group, weight in zip(groups, group_weight, strict=True):
-            best: dict[int, float] = {}
-            for term in group:
-                for number, value in self._bm25(term).items():
-                    best[number] = max(best.get(number, 0.0), value)
-            for number, value in best.items():
-                scores[number] += value
-                covered[number] += weight
-        if not scores:
+        # Shortlist by the groups that discriminate: a word in most topics costs a pass over all of
+        # them and moves nothing. Then score the shortlist on every group.
+        impacts = [self._group_impact(group) for group in groups]
+        common = max(COMMON_MIN, COMMON_SHARE * len(self.documents))
+        selective = [impact for impact in impacts if 0 < len(impact) <= common] or impacts
+        shortlist: dict[int, float] = defaultdict(float)
+        for impact in selective:
+            for number, value in impact.items():
+                shortlist[number] += value
+        if not shortlist:
             return SearchResult(question, (), 0.0, False)
-
+        pool = sorted(shortlist, key=shortlist.__getitem__, reverse=True)[: CANDIDATES * 2]
+        scores = {n: sum(impact.get(n, 0.0) for impact in impacts) for n in pool}
+        covered = {
+            n: sum(w for impact, w in zip(impacts, group_weight, strict=True) if n in impact) for n in pool
+        }
         top_score = max(scores.values())
-        candidates = sorted(scores, key=scores.__getitem__, reverse=True)[:CANDIDATES]
+        candidates = sorted(pool, key=scores.__getitem__, reverse=True)[:CANDIDATES]
         terms = frozenset(t for group in groups for t in group if t in self._idf)
         norm = math.sqrt(sum(w * w for w in group_weight)) or 1.0  # unknown words count against a match
         ranked = []
