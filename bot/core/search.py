@@ -227,6 +227,9 @@ class SearchIndex:
         self._by_frequency = sorted(known, key=lambda w: (-vocabulary[w], w))
         self._repair = lru_cache(maxsize=4096)(self._repair_uncached)
         _english()  # load the word list now, not on the first question
+        # Every phrasing of every topic in one list, so autocomplete is one call into rapidfuzz.
+        self._phrasing_texts = [" ".join(words(e)) for doc in self.documents for e in doc.examples]
+        self._phrasing_owner = [n for n, doc in enumerate(self.documents) for _ in doc.examples]
 
     def _analyse(self, text: str) -> list[str]:
         return self.analyzer.terms(self.analyzer.expand(words(text)))
@@ -373,17 +376,18 @@ class SearchIndex:
 
     def suggest(self, text: str, limit: int = 25) -> list[Match]:
         """Autocomplete: topics whose title, questions or aliases look like what is typed so far."""
-        if not text.strip():
+        if not words(text):
             return [Match(d.id, d.title, 1.0) for d in self.documents[:limit]]
-        typed = " ".join(words(text))
-        best: dict[str, float] = {}
-        for number, doc in enumerate(self.documents):
-            found = process.extractOne(typed, doc.examples, scorer=fuzz.WRatio)
-            if found and found[1] >= 50:
-                best[self.documents[number].id] = found[1] / 100
-        order = sorted(best, key=best.__getitem__, reverse=True)[:limit]
-        titles = {d.id: d.title for d in self.documents}
-        return [Match(i, titles[i], round(best[i], 3)) for i in order]
+        found = process.extract(
+            " ".join(words(text)), self._phrasing_texts, scorer=fuzz.WRatio, score_cutoff=50, limit=limit * 8
+        )
+        best: dict[int, float] = {}
+        for _, score, position in found:  # best first: keep each topic's best phrasing
+            best.setdefault(self._phrasing_owner[position], score / 100)
+        return [
+            Match(self.documents[n].id, self.documents[n].title, round(score, 3))
+            for n, score in list(best.items())[:limit]
+        ]
 
 
 def topic_documents(kb: KnowledgeBase) -> list[Document]:
