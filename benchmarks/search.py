@@ -12,17 +12,14 @@ any word matches.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from rank_bm25 import BM25Okapi
-
 from bot.core.advisor import Advisor
 from bot.core.evaluation import (
-    Searcher,
+    baseline_searcher,
     index_searcher,
     latencies_ms,
     load_cases,
@@ -31,24 +28,9 @@ from bot.core.evaluation import (
     score,
     synthetic_documents,
 )
-from bot.core.search import Document, SearchIndex, topic_documents
+from bot.core.search import build_index, topic_documents
 
 EVAL_FILE = Path(__file__).with_name("eval_questions.yaml")
-
-
-def baseline_searcher(documents: Sequence[Document]) -> Searcher:
-    def tokens(text: str) -> list[str]:
-        return re.findall(r"[a-z0-9]+", text.lower())
-
-    bm25 = BM25Okapi([tokens(" ".join(d.fields.values())) for d in documents])
-    ids = [d.id for d in documents]
-
-    def search(question: str) -> tuple[str | None, bool]:
-        scores = bm25.get_scores(tokens(question))
-        best = max(range(len(ids)), key=scores.__getitem__)
-        return ids[best], bool(scores[best] > 0)
-
-    return search
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -67,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     synthetic = synthetic_documents(real, args.synthetic)
 
     start = time.perf_counter()
-    synthetic_index = SearchIndex(synthetic, advisor.kb.synonyms)
+    synthetic_index = build_index(advisor.kb, synthetic)
     build_ms = (time.perf_counter() - start) * 1000
 
     on_topic = sum(1 for c in cases if c.expected)

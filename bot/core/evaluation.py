@@ -6,6 +6,7 @@ Used by the search benchmark (benchmarks/search.py) and by the tests that hold t
 from __future__ import annotations
 
 import random
+import re
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -64,6 +65,25 @@ def index_searcher(index: SearchIndex) -> Searcher:
     def search(question: str) -> tuple[str | None, bool]:
         result = index.search(question)
         return (result.matches[0].id if result.matches else None), result.answered
+
+    return search
+
+
+def baseline_searcher(documents: Sequence[Document]) -> Searcher:
+    """Plain BM25 (rank_bm25's BM25Okapi) over the same fields: lower-cased, split on non-letters,
+    answering whenever any word matches. The yardstick the advisor's search is compared with."""
+    from rank_bm25 import BM25Okapi  # a test/benchmark dependency, imported only here
+
+    def tokens(text: str) -> list[str]:
+        return re.findall(r"[a-z0-9]+", text.lower())
+
+    bm25 = BM25Okapi([tokens(" ".join(d.fields.values())) for d in documents])
+    ids = [d.id for d in documents]
+
+    def search(question: str) -> tuple[str | None, bool]:
+        scores = bm25.get_scores(tokens(question))
+        best = max(range(len(ids)), key=scores.__getitem__)
+        return ids[best], bool(scores[best] > 0)
 
     return search
 

@@ -32,7 +32,7 @@ STOPWORDS = frozenset(
     for from get gets getting go going got guys had has have having he her here hers hey hi him his how i
     id if im i'm in into is it its it's ive i've just know let like lol me might more most much must my
     need needs no nor not now of off on once one only or other our out over own please pls plz really
-    same say she should so some someone something still such sure tell than thank thanks that thats the
+    same say says said she should so some someone something still such sure tell than thank thanks that thats the
     their them then there these they thing things think this those though through to too u ur very want
     wanted wants was way we well were what whats what's when where which while who whom why will with
     would yall yeah yes yet you your youre you're yours anyway actually basically currently guess hello
@@ -47,12 +47,13 @@ DECLINE_BELOW = 0.5
 REAL_WORD_FREQUENCY = 500  # in pyspellchecker's English list; rarer "words" are mostly typos
 CANDIDATES = 20
 COMMON_SHARE, COMMON_MIN = 0.25, 100  # a word in more topics than this does not pick candidates
-W_BM25, W_EXAMPLE, W_COVER, W_HEAD = 1.0, 0.5, 0.0, 1.0
-C_HEAD, C_COVER, C_EXAMPLE = 0.3, 0.2, 0.3
+W_BM25, W_EXAMPLE, W_COVER, W_HEAD = 1.0, 1.0, 0.0, 0.0
+C_HEAD, C_COVER, C_EXAMPLE = 0.375, 0.375, 0.25
 LONG_BOOST = 1.0
 W_NB = 0.5
 NB_ALPHA = 0.05
-C_NB = 0.1
+C_NB = 0.0
+RELEVANCE_MAX = W_BM25 + W_EXAMPLE + W_COVER + W_HEAD + W_NB
 UNKNOWN_DAMPING = 4.0
 OUT_OF_SCOPE = "\x00out-of-scope"  # a term no topic has: the question is about something else
 _WORD = re.compile(r"[a-z0-9]+")
@@ -158,6 +159,37 @@ class Document:
     title: str
     fields: dict[str, str]  # field name -> text; see FIELD_WEIGHTS
     examples: tuple[str, ...]  # title, questions and aliases, for fuzzy matching and autocomplete
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What speaks for one candidate topic, each part 0..1."""
+
+    number: int
+    bm25: float  # BM25 over all fields, relative to the best candidate
+    similarity: float  # idf-weighted cosine with the closest example phrasing
+    coverage: float  # share of the question's weight found anywhere in the topic
+    head: float  # share found in the title, questions and aliases
+    likelihood: float  # naive Bayes posterior over the candidates, from the example phrasings
+    length_boost: float
+
+    def relevance(self) -> float:
+        return (
+            W_BM25 * self.bm25
+            + W_EXAMPLE * self.similarity
+            + W_COVER * self.coverage
+            + W_HEAD * self.head
+            + W_NB * self.likelihood
+        )
+
+    def confidence(self) -> float:
+        raw = (
+            C_HEAD * self.head
+            + C_COVER * self.coverage
+            + C_EXAMPLE * self.similarity
+            + C_NB * self.likelihood
+        )
+        return min(1.0, raw * self.length_boost)
 
 
 @dataclass(frozen=True)
@@ -305,10 +337,11 @@ class SearchIndex:
             best = max(best, dot / (norm * other))
         return best
 
-    def search(self, question: str, limit: int = 5) -> SearchResult:
+    def candidates(self, question: str) -> list[Evidence]:
+        """The topics worth considering for a question, with what speaks for each of them."""
         groups = list(dict.fromkeys(self.query_groups(question)))
         if not groups or not self.documents:
-            return SearchResult(question, (), 0.0, False)
+            return []
         # A group weighs what its rarest known term weighs. In a long message an unfamiliar word is
         # more likely backstory than the subject, so unknown words weigh less as messages grow.
         unknown = self._unknown_idf * min(1.0, UNKNOWN_DAMPING / len(groups))
@@ -332,46 +365,49 @@ class SearchIndex:
             for number, value in impact.items():
                 shortlist[number] += value
         if not shortlist:
-            return SearchResult(question, (), 0.0, False)
+            return []
         pool = sorted(shortlist, key=shortlist.__getitem__, reverse=True)[: CANDIDATES * 2]
         scores = {n: sum(impact.get(n, 0.0) for impact in impacts) for n in pool}
-        covered = {
-            n: sum(w for impact, w in zip(impacts, group_weight, strict=True) if n in impact) for n in pool
-        }
         top_score = max(scores.values())
         candidates = sorted(pool, key=scores.__getitem__, reverse=True)[:CANDIDATES]
         terms = frozenset(t for group in groups for t in group if t in self._idf)
         norm = math.sqrt(sum(w * w for w in group_weight)) or 1.0  # unknown words count against a match
-        ranked = []
         likelihood = self._phrasing_likelihood(groups, candidates)
+        evidence = []
         for number in candidates:
-            similarity = self._example_similarity(number, terms, norm)
-            coverage = covered[number] / total_weight
             head_terms = self._heads[number]
-            head = (
-                sum(w for g, w in zip(groups, group_weight, strict=True) if any(t in head_terms for t in g))
-                / total_weight
+            evidence.append(
+                Evidence(
+                    number=number,
+                    bm25=scores[number] / top_score,
+                    similarity=self._example_similarity(number, terms, norm),
+                    coverage=sum(w for i, w in zip(impacts, group_weight, strict=True) if number in i)
+                    / total_weight,
+                    head=sum(
+                        w
+                        for g, w in zip(groups, group_weight, strict=True)
+                        if any(t in head_terms for t in g)
+                    )
+                    / total_weight,
+                    likelihood=likelihood[number],
+                    length_boost=length_boost,
+                )
             )
-            relevance = (
-                W_BM25 * scores[number] / top_score
-                + W_EXAMPLE * similarity
-                + W_COVER * coverage
-                + W_HEAD * head
-                + W_NB * likelihood[number]
-            )
-            confidence = min(
-                1.0,
-                (C_HEAD * head + C_COVER * coverage + C_EXAMPLE * similarity + C_NB * likelihood[number])
-                * length_boost,
-            )
-            ranked.append((relevance, confidence, number))
-        ranked.sort(reverse=True)
-        best = sum((W_BM25, W_EXAMPLE, W_COVER, W_HEAD, W_NB))  # the most relevance a topic can score
+        return evidence
+
+    def search(self, question: str, limit: int = 5) -> SearchResult:
+        ranked = sorted(self.candidates(question), key=Evidence.relevance, reverse=True)
+        if not ranked:
+            return SearchResult(question, (), 0.0, False)
         matches = tuple(
-            Match(self.documents[n].id, self.documents[n].title, round(relevance / best, 3))
-            for relevance, _, n in ranked[:limit]
+            Match(
+                self.documents[e.number].id,
+                self.documents[e.number].title,
+                round(e.relevance() / RELEVANCE_MAX, 3),
+            )
+            for e in ranked[:limit]
         )
-        confidence = round(ranked[0][1], 3)
+        confidence = round(ranked[0].confidence(), 3)
         return SearchResult(question, matches, confidence, confidence >= DECLINE_BELOW)
 
     def suggest(self, text: str, limit: int = 25) -> list[Match]:
@@ -411,5 +447,6 @@ def topic_documents(kb: KnowledgeBase) -> list[Document]:
     return documents
 
 
-def build_index(kb: KnowledgeBase) -> SearchIndex:
-    return SearchIndex(topic_documents(kb), kb.synonyms, kb.out_of_scope)
+def build_index(kb: KnowledgeBase, documents: Sequence[Document] | None = None) -> SearchIndex:
+    """The index of a knowledge base's topics (or of other documents, read with its synonyms)."""
+    return SearchIndex(topic_documents(kb) if documents is None else documents, kb.synonyms, kb.out_of_scope)

@@ -13,7 +13,7 @@ def _cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
 def _key(interaction: discord.Interaction) -> tuple[int, int]:
     # Command objects (and so their cooldown buckets) are shared by every bot built in one process,
     # so the bucket is per bot as well as per user.
-    return id(interaction.client), interaction.user.id
+    return interaction.client.instance_number, interaction.user.id  # type: ignore[attr-defined]
 
 
 # A per-user cooldown whose rate comes from the settings (cooldown.rate per cooldown.per_seconds).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import time
@@ -28,6 +29,7 @@ EXTENSIONS = (
     "bot.discord_app.cogs.guide",
 )
 COMMAND_HASH_FILE = "commands.sha256"
+_INSTANCES = itertools.count(1)
 
 
 def apply_endpoints(settings: Settings) -> None:
@@ -76,6 +78,7 @@ class AdvisorMixin:
     def _setup_advisor(self, settings: Settings, advisor: Advisor) -> None:
         self.settings = settings
         self.advisor = advisor
+        self.instance_number = next(_INSTANCES)  # tells bots in one process apart (cooldown buckets)
         self.auto_sync = True
         self.feedback: list[tuple[str, bool, int]] = []
         # (channel id, topic id) -> (monotonic time, jump URL) of recent public answers.
