@@ -223,7 +223,8 @@ async def test_roadmap_pages_with_buttons(discord_server: FakeDiscord, bot: Advi
 
 async def test_help(discord_server: FakeDiscord, bot: AdvisorBot) -> None:
     reply = await discord_server.slash("help")
-    assert "/earnings" in embed(reply)["description"] and reply["data"]["flags"] & EPHEMERAL
+    assert "/earnings" in embed(reply)["description"] and not reply["data"].get("flags", 0) & EPHEMERAL
+    assert (await discord_server.slash("help", private=True))["data"]["flags"] & EPHEMERAL
 
 
 async def test_cooldown_answers_kindly(

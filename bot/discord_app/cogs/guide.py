@@ -25,8 +25,9 @@ class Guide(commands.Cog):
         await send_reply(interaction, reply, ephemeral=private, view=view)
 
     @app_commands.command(name="help", description="What I can do and how to ask")
-    async def help_command(self, interaction: discord.Interaction) -> None:
-        await send_reply(interaction, help_reply(), ephemeral=True)
+    @app_commands.describe(private="Only you will see it")
+    async def help_command(self, interaction: discord.Interaction, private: bool = False) -> None:
+        await send_reply(interaction, help_reply(), ephemeral=private)
 
 
 async def setup(bot: AdvisorBot) -> None:
