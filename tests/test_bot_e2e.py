@@ -350,3 +350,28 @@ async def test_sharded_bot_answers(
     bot = await start_bot(create_bot(settings, advisor))
     assert isinstance(bot, ShardedAdvisorBot)
     assert embed(await discord_server.slash("ask", question="ccs"))["title"]
+
+
+async def test_sync_command_publishes_to_one_guild(discord_server: FakeDiscord, tmp_path: Path) -> None:
+    environment = {
+        **os.environ,
+        "DISCORD_TOKEN": "a-secret-token",
+        "DISCORD_API_BASE_URL": discord_server.api_base,
+        "CODING_ADVISOR_STATE_DIR": str(tmp_path),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "sync",
+        "--guild",
+        discord_server.guild_id,
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, stderr.decode()
+    assert f"synced 7 commands to guild {discord_server.guild_id}" in stdout.decode()
+    assert {c["name"] for c in discord_server.commands[discord_server.guild_id]} == COMMANDS
+    assert not discord_server.gateway_events("IDENTIFY")  # publishing needs no gateway session
