@@ -285,3 +285,18 @@ def test_version_changes_exactly_when_the_knowledge_does(tmp_path: Path) -> None
         (tmp_path / "topics" / "cpc.yaml").read_text().replace("professional coding", "physician coding")
     )
     assert load_knowledge(tmp_path).version != first
+
+
+def test_an_unreadable_file_is_a_problem_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_knowledge(tmp_path)
+    unreadable = tmp_path / "topics" / "cpc.yaml"
+    original = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == unreadable:
+            raise PermissionError(13, "Permission denied")
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    problems = [str(p) for p in validate_directory(tmp_path)]
+    assert f"{unreadable}:0: cannot read the file: Permission denied" in problems

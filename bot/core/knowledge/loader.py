@@ -110,7 +110,11 @@ def load_knowledge(directory: Path, place: templates.Place | None = None) -> Kno
     parts: list[tuple[Path, ParsedYaml, KnowledgeFile]] = []
     digest = hashlib.sha256()
     for path in files:
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            problems.append(Problem(path, 0, f"cannot read the file: {error.strerror}"))
+            continue
         digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + raw + b"\0")
         result = _load_file(path, raw, problems)
         if result is not None:
