@@ -199,13 +199,12 @@ def _earnings(args: argparse.Namespace) -> int:
 
     advisor = _advisor(args)
     try:
-        result = advisor.earnings(args.charts_per_hour, args.rate, args.hours_per_week, args.weeks_per_year)
-        other = (
-            advisor.earnings(
-                args.compare_charts_per_hour, args.rate, args.hours_per_week, args.weeks_per_year
-            )
-            if args.compare_charts_per_hour is not None
-            else None
+        result, other = advisor.earnings_with_comparison(
+            args.charts_per_hour,
+            args.rate,
+            args.hours_per_week,
+            args.weeks_per_year,
+            args.compare_charts_per_hour,
         )
         target_hours = (
             earnings.hours_for_target(

@@ -66,6 +66,20 @@ class Advisor:
         """Raises earnings.EarningsInputError with a readable message for bad input."""
         return earnings.calculate(charts_per_hour, rate, hours_per_week, weeks_per_year, tax=self.kb.se_tax)
 
+    def earnings_with_comparison(
+        self,
+        charts_per_hour: float,
+        rate: float,
+        hours_per_week: float,
+        weeks_per_year: float = 52,
+        compare_charts_per_hour: float | None = None,
+    ) -> tuple[earnings.Earnings, earnings.Earnings | None]:
+        """The figures at one pace and, optionally, at a second pace with everything else the same."""
+        result = self.earnings(charts_per_hour, rate, hours_per_week, weeks_per_year)
+        if compare_charts_per_hour is None:
+            return result, None
+        return result, self.earnings(compare_charts_per_hour, rate, hours_per_week, weeks_per_year)
+
     def earnings_reply(
         self,
         charts_per_hour: float,
@@ -75,11 +89,8 @@ class Advisor:
         compare_charts_per_hour: float | None = None,
     ) -> replies.Reply:
         try:
-            result = self.earnings(charts_per_hour, rate, hours_per_week, weeks_per_year)
-            other = (
-                self.earnings(compare_charts_per_hour, rate, hours_per_week, weeks_per_year)
-                if compare_charts_per_hour is not None
-                else None
+            result, other = self.earnings_with_comparison(
+                charts_per_hour, rate, hours_per_week, weeks_per_year, compare_charts_per_hour
             )
         except earnings.EarningsInputError as error:
             return replies.error_reply(f"{error}.")
