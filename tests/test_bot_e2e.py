@@ -247,6 +247,7 @@ async def test_cooldown_answers_kindly(
         "医療コーディングの資格 CPC",
         "**__~~||`[click](https://evil.example)`||~~__**",
         "\n\n\n",
+        "",
     ],
 )
 async def test_hostile_questions_get_safe_replies(
