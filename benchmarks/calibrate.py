@@ -8,7 +8,11 @@
 2. Confidence: the share of those held-out questions answered correctly against the share of
    benchmarks/calibration_off_topic.yaml (150 questions the advisor must not answer) declined. This
    chose C_* and DECLINE_BELOW.
-benchmarks/eval_questions.yaml is used by neither, so benchmarks/search.py measures held-out questions.
+3. Long messages: benchmarks/calibration_long_questions.yaml (90 rambling questions with backstory).
+   LONG_BOOST and UNKNOWN_DAMPING were set earlier on the even half of the evaluation set; this set
+   came later and is reported here to keep an eye on them (it would prefer 1.5 and 8, which the
+   evaluation set does not: see the closing notes of issue 2).
+All three were written apart from benchmarks/eval_questions.yaml.
 """
 
 from __future__ import annotations
@@ -51,9 +55,17 @@ def main() -> int:
                 collisions[(document.id, top)] += 1
     off_topic = yaml.safe_load((HERE / "calibration_off_topic.yaml").read_text(encoding="utf-8"))
     declined = sum(not advisor.ask(q).result.answered for q in off_topic)
+    long_questions = yaml.safe_load((HERE / "calibration_long_questions.yaml").read_text(encoding="utf-8"))
+    long_results = [(advisor.ask(item["q"]).result, item["expect"]) for item in long_questions]
+    long_ranked = sum(bool(r.matches) and r.matches[0].id == expect for r, expect in long_results)
+    long_answered = sum(r.best is not None and r.best.id == expect for r, expect in long_results)
     print(f"leave-one-out over {asked} example phrasings of {len(documents)} topics:")
     print(f"  ranked first {ranked / asked:.1%}; answered correctly (confident) {answered / asked:.1%}")
     print(f"off-topic calibration: {declined}/{len(off_topic)} declined ({declined / len(off_topic):.1%})")
+    print(
+        f"long questions: ranked first {long_ranked / len(long_results):.1%}, "
+        f"answered correctly {long_answered / len(long_results):.1%} of {len(long_results)}"
+    )
     print("topics whose phrasings collide most (held-out topic -> topic ranked first):")
     for (source, target), count in collisions.most_common(10):
         print(f"  {count:>3}  {source} -> {target}")
