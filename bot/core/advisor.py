@@ -35,20 +35,13 @@ class Advisor:
         result = self.index.search(question)
         return Answer(result, replies.ask_reply(self.kb, result, place))
 
-    def find_topic(self, text: str) -> str | None:
-        """A topic id from an id, a title, or the best confident search match for free text."""
+    def faq(self, text: str, place: Place | None = None) -> replies.Reply:
+        """A topic by id or title (what autocomplete sends), else whatever /ask would answer."""
         wanted = text.strip().casefold()
         for topic in self.kb.topics.values():
             if wanted in (topic.id, topic.title.casefold()):
-                return topic.id
-        best = self.index.search(text).best
-        return best.id if best else None
-
-    def faq(self, text: str, place: Place | None = None) -> replies.Reply:
-        topic_id = self.find_topic(text)
-        if topic_id is None:
-            return self.ask(text, place).reply
-        return replies.topic_reply(self.kb, topic_id, place)
+                return replies.topic_reply(self.kb, topic.id, place)
+        return self.ask(text, place).reply
 
     def suggest(self, text: str, limit: int = 25) -> list[Match]:
         return self.index.suggest(text, limit)
