@@ -62,13 +62,13 @@ def split_pages(text: str, limit: int = EMBED_DESCRIPTION_MAX) -> tuple[str, ...
     rest = text.strip()
     while len(rest) > limit:
         window = rest[: limit + 1]
-        cut = max(window.rfind("\n\n"), 0)
-        for separator in ("\n\n", "\n", " "):
-            cut = window.rfind(separator)
-            if cut > limit // 2:
-                break
+        # The latest paragraph break in the second half of the page, else line break, else space.
+        cut = next(
+            (c for separator in ("\n\n", "\n") if (c := window.rfind(separator)) > limit // 2),
+            window.rfind(" "),
+        )
         if cut <= 0:
-            cut = limit  # one unbroken word longer than half a page: nothing better to do
+            cut = limit  # a single "word" longer than a page: nothing better to do
         pages.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     if rest:

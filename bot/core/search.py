@@ -212,7 +212,7 @@ class SearchIndex:
     ):
         self.analyzer = Analyzer(synonyms or {}, out_of_scope)
         self.documents = list(documents)
-        self._postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._lengths: list[int] = []
         self._examples: list[list[frozenset[str]]] = []
         self._heads: list[frozenset[str]] = []  # every term of a topic's title, questions and aliases
@@ -226,22 +226,20 @@ class SearchIndex:
                 for term in self.analyzer.terms(self.analyzer.expand(tokens)):
                     bag[term] += FIELD_WEIGHTS[name]
             for term, count in bag.items():
-                self._postings[term].append((number, count))
+                postings[term].append((number, count))
             self._lengths.append(sum(bag.values()))
-            self._examples.append([frozenset(self._analyse(e)) for e in doc.examples])
+            analysed = [self._analyse(e) for e in doc.examples]
+            self._examples.append([frozenset(terms) for terms in analysed])
             self._heads.append(frozenset().union(*self._examples[-1]))
-            phrasing: Counter[str] = Counter()
-            for example in doc.examples:
-                phrasing.update(self._analyse(example))
-            self._phrasings.append(phrasing)
+            self._phrasings.append(Counter(t for terms in analysed for t in terms))
         count = max(len(self.documents), 1)
         self._average_length = sum(self._lengths) / count or 1.0
-        self._idf = {t: self._idf_for(len(p), count) for t, p in self._postings.items()}
+        self._idf = {t: self._idf_for(len(p), count) for t, p in postings.items()}
         self._unknown_idf = self._idf_for(0, count)
         # Each term's BM25 contribution to each topic, computed once here rather than per question.
         self._impacts: dict[str, dict[int, float]] = {
-            term: {number: self._bm25_weight(term, number, tf) for number, tf in postings}
-            for term, postings in self._postings.items()
+            term: {number: self._bm25_weight(term, number, tf) for number, tf in listed}
+            for term, listed in postings.items()
         }
         # Typo repair looks up the most common spelling first, so ties go to the likelier word.
         known = vocabulary.keys() | self.analyzer.synonym_words()
@@ -275,9 +273,6 @@ class SearchIndex:
 
     def query_groups(self, question: str) -> list[tuple[str, ...]]:
         return self.analyzer.groups([self._repair(w) for w in words(question)])
-
-    def query_terms(self, question: str) -> list[str]:
-        return [t for group in self.query_groups(question) for t in group]
 
     def _group_impact(self, group: tuple[str, ...]) -> dict[int, float]:
         """BM25 of a word group per topic: for a phrase and its synonyms, the best of them, once."""

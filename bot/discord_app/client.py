@@ -166,7 +166,7 @@ class AdvisorMixin:
         return app_commands.Cooldown(settings.rate, settings.per_seconds)
 
 
-def _options(settings: Settings) -> dict[str, Any]:
+def _options() -> dict[str, Any]:
     # Slash commands need no privileged intent: not message content, members or presences.
     return {
         "command_prefix": commands.when_mentioned,
@@ -179,14 +179,14 @@ def _options(settings: Settings) -> dict[str, Any]:
 
 class AdvisorBot(AdvisorMixin, commands.Bot):
     def __init__(self, settings: Settings, advisor: Advisor) -> None:
-        super().__init__(**_options(settings))
+        super().__init__(**_options())
         self._setup_advisor(settings, advisor)
 
 
 class ShardedAdvisorBot(AdvisorMixin, commands.AutoShardedBot):
     def __init__(self, settings: Settings, advisor: Advisor) -> None:
         super().__init__(
-            **_options(settings),
+            **_options(),
             shard_count=settings.discord.shard_count,
             shard_ids=settings.discord.shard_ids,
         )

@@ -185,7 +185,7 @@ def roadmap_view(reply: Reply, step: int, steps: int) -> discord.ui.View:
 def topics_view(bot: AdvisorBot) -> discord.ui.View:
     options = [
         discord.SelectOption(
-            label=_label(c.title)[:100], value=c.id, description=c.description[:100], emoji=c.emoji or None
+            label=_label(c.title), value=c.id, description=c.description[:100], emoji=c.emoji or None
         )
         for c in list(bot.advisor.kb.categories.values())[:25]
     ]

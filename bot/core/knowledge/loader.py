@@ -56,15 +56,6 @@ class KnowledgeError(Exception):
 
 
 @dataclass(frozen=True)
-class Located:
-    """A validated item and where it was written, for cross-file messages."""
-
-    path: Path
-    line: int
-    location: Location
-
-
-@dataclass(frozen=True)
 class KnowledgeBase:
     categories: dict[str, Category]
     topics: dict[str, Topic]
@@ -407,7 +398,7 @@ def _compile_templates(
     compiled: dict[str, Template] = {}
     for topic in topics.values():
         try:
-            compiled[topic.id] = templates.compile_template(env, topic.answer)
+            compiled[topic.id] = env.from_string(topic.answer)
         except TemplateSyntaxError as error:
             path, parsed, location = where[("topics", topic.id)]
             start = parsed.text_lines.get((*location, "answer"), parsed.line_of((*location, "answer")))

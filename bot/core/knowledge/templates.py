@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from jinja2 import StrictUndefined, Template
+from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bot.core import earnings
@@ -62,10 +62,6 @@ def make_environment() -> ImmutableSandboxedEnvironment:
     )
     env.filters.update(money=money, number=number, percent=percent)
     return env
-
-
-def compile_template(env: ImmutableSandboxedEnvironment, source: str) -> Template:
-    return env.from_string(source)
 
 
 def template_context(
