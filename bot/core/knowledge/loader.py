@@ -33,6 +33,7 @@ from bot.core.knowledge.model import (
     Topic,
 )
 from bot.core.knowledge.yaml_lines import Location, ParsedYaml, parse
+from bot.core.text import states
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -447,6 +448,17 @@ def _check_rendered(
                     f"one Discord embed holds at most {EMBED_TOTAL_MAX}",
                 )
             )
+        shown = "\n".join([text, *(f"{f.name} {f.value}" for f in topic.fields)])
+        for index, fact in enumerate(topic.key_facts):
+            if not states(shown, fact):
+                problems.append(
+                    Problem(
+                        path,
+                        parsed.line_of((*location, "key_facts", index)),
+                        f"topic `{topic.id}`: key fact {fact!r} is not in the rendered answer or its fields: "
+                        "state it in the answer, or change the key fact",
+                    )
+                )
         for index, question in enumerate(topic.questions):
             if len(question) > CHOICE_NAME_MAX:
                 problems.append(

@@ -94,6 +94,11 @@ class Topic(Strict):
     questions: Annotated[list[Text], Field(min_length=1)]
     aliases: list[Text] = []
     answer: Text
+    key_facts: list[Text] = Field(
+        default=[],
+        description="Short phrases the rendered answer must contain (the facts its questions ask for), "
+        "e.g. '100 multiple-choice questions'; checked by `coding-advisor validate`.",
+    )
     fields: Annotated[list[EmbedField], Field(max_length=EMBED_FIELDS_MAX)] = []
     related: list[Slug] = []
     sources: Annotated[list[Source], Field(min_length=1)]

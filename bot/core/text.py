@@ -1,0 +1,35 @@
+"""Plain text helpers shared by search, replies and evaluation: what a message says, without Discord's markup."""
+
+from __future__ import annotations
+
+import re
+
+# Discord markup that carries no words: user, role and channel mentions, custom emoji, timestamps.
+_DISCORD_TOKENS = re.compile(r"<(?:@[!&]?|#|a?:\w+:|t:)\d*[^>]*>|@(?:everyone|here)\b")
+_CODE_FENCE = re.compile(r"```(?:[a-zA-Z0-9_+-]*\n)?")
+_MARKDOWN = re.compile(r"[*_~`|>#]+")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_SPACES = re.compile(r"\s+")
+
+
+def clean_message(text: str) -> str:
+    """A student's message without mentions, channel links, custom emoji, Markdown or code fences."""
+    text = _DISCORD_TOKENS.sub(" ", text)
+    text = _CODE_FENCE.sub(" ", text)
+    text = _LINK.sub(r"\1", text)
+    text = _MARKDOWN.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def plain(text: str) -> str:
+    """Text reduced for comparing facts: Markdown and links gone, thousands separators and case folded."""
+    text = _LINK.sub(r"\1", text)
+    text = _MARKDOWN.sub("", text)
+    text = _THOUSANDS.sub("", text).replace("\u2011", "-").replace("\u2013", "-").replace("\u2014", "-")
+    return _SPACES.sub(" ", text).casefold()
+
+
+def states(text: str, fact: str) -> bool:
+    """Whether `text` states `fact` (a short phrase), ignoring case, Markdown and thousands separators."""
+    return plain(fact) in plain(text)
