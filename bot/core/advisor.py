@@ -10,16 +10,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core import earnings, replies
+from bot.core.figures import Computed, compute, read_figures
 from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.knowledge.paths import default_knowledge_dir
 from bot.core.knowledge.templates import Place
 from bot.core.search import Match, SearchIndex, SearchResult, build_index
+from bot.core.text import clean_message, is_greeting
 
 
 @dataclass(frozen=True)
 class Answer:
     result: SearchResult
     reply: replies.Reply
+    figures: Computed | None = None  # when the message asked for arithmetic
+
+    @property
+    def answered(self) -> bool:
+        """An answer was given: a topic or computed figures, not a decline, a greeting or an error."""
+        return self.reply.kind in ("answer", "figures")
 
 
 class Advisor:
@@ -32,7 +40,16 @@ class Advisor:
         return cls(load_knowledge(directory or default_knowledge_dir()))
 
     def ask(self, question: str, place: Place | None = None) -> Answer:
-        result = self.index.search(question)
+        """Answer a student's message: a greeting, figures it asks to compute, or the best topic."""
+        text = clean_message(question)
+        if is_greeting(text):
+            thanks = text.casefold().startswith(("th", "ty", "appreciate", "cheers"))
+            return Answer(SearchResult(text, (), 0.0, False), replies.greeting_reply(thanks))
+        figures = read_figures(text)
+        if figures is not None:
+            computed = compute(figures, self.kb.se_tax)
+            return Answer(SearchResult(text, (), 1.0, True), replies.figures_reply(computed), computed)
+        result = self.index.search(text)
         return Answer(result, replies.ask_reply(self.kb, result, place))
 
     def faq(self, text: str, place: Place | None = None) -> replies.Reply:

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from bot.core.knowledge.model import SelfEmploymentTax
 
+DEFAULT_WEEKS_PER_YEAR = 52.0  # paid weeks a year unless told otherwise (optimistic for a contractor)
+FULL_TIME_HOURS = 40.0  # what "full time" means in a message
+
 # Sane bounds: beyond them the input is a typo, not a job.
 LIMITS: dict[str, tuple[float, float]] = {
     "charts_per_hour": (0, 200),
@@ -106,19 +109,24 @@ class Earnings:
             "monthly": round(self.monthly, 2),
             "annual": round(self.annual, 2),
             "hourly": round(self.hourly, 2),
-            "contractor": {
-                "tax_year": c.year,
-                "social_security_wage_base": c.wage_base,
-                "se_taxable_earnings": round(c.taxable_earnings, 2),
-                "social_security_tax": round(c.social_security_tax, 2),
-                "medicare_tax": round(c.medicare_tax, 2),
-                "self_employment_tax": round(c.se_tax, 2),
-                "se_tax_deduction": round(c.se_tax_deduction, 2),
-                "net_before_income_tax": round(c.net, 2),
-                "net_monthly_before_income_tax": round(c.net / 12, 2),
-                "effective_se_tax_rate": round(c.effective_rate, 4),
-            },
+            "contractor": contractor_dict(c),
         }
+
+
+def contractor_dict(c: ContractorView) -> dict[str, float | int]:
+    """The contractor view as `earnings --json` prints it."""
+    return {
+        "tax_year": c.year,
+        "social_security_wage_base": c.wage_base,
+        "se_taxable_earnings": round(c.taxable_earnings, 2),
+        "social_security_tax": round(c.social_security_tax, 2),
+        "medicare_tax": round(c.medicare_tax, 2),
+        "self_employment_tax": round(c.se_tax, 2),
+        "se_tax_deduction": round(c.se_tax_deduction, 2),
+        "net_before_income_tax": round(c.net, 2),
+        "net_monthly_before_income_tax": round(c.net / 12, 2),
+        "effective_se_tax_rate": round(c.effective_rate, 4),
+    }
 
 
 def tax_year(tax: SelfEmploymentTax, year: int | None = None) -> int:
@@ -154,7 +162,7 @@ def calculate(
     charts_per_hour: float,
     pay_per_chart: float,
     hours_per_week: float,
-    weeks_per_year: float = 52,
+    weeks_per_year: float = DEFAULT_WEEKS_PER_YEAR,
     *,
     tax: SelfEmploymentTax,
     year: int | None = None,
@@ -168,7 +176,10 @@ def calculate(
 
 
 def hours_for_target(
-    annual_target: float, charts_per_hour: float, pay_per_chart: float, weeks_per_year: float = 52
+    annual_target: float,
+    charts_per_hour: float,
+    pay_per_chart: float,
+    weeks_per_year: float = DEFAULT_WEEKS_PER_YEAR,
 ) -> float:
     """Hours a week needed to gross `annual_target` a year at this pace and rate."""
     if not math.isfinite(annual_target) or annual_target <= 0:

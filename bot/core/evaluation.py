@@ -12,10 +12,16 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import yaml
 
-from bot.core.search import Document, SearchIndex, words
+from bot.core.replies import topic_reply
+from bot.core.search import Document, SearchIndex, topic_documents, words
+from bot.core.text import states
+
+if TYPE_CHECKING:
+    from bot.core.advisor import Advisor
 
 
 @dataclass(frozen=True)
@@ -156,3 +162,130 @@ def synthetic_documents(real: Sequence[Document], total: int, seed: int = 7) -> 
             )
         )
     return documents
+
+
+# ------------------------------------------------------------------ the blind set, scored on content
+
+CaseKind = Literal["on-topic", "off-topic", "greeting"]
+
+
+@dataclass(frozen=True)
+class BlindCase:
+    """One message of the blind set: what a reply must contain, or that it must be declined."""
+
+    question: str
+    kind: CaseKind
+    topics: frozenset[str] = frozenset()
+    must_contain: tuple[tuple[str, ...], ...] = ()  # every group must appear; any alternative of a group
+    style: str = "student"
+    trap: str | None = None
+
+
+@dataclass(frozen=True)
+class Response:
+    answered: bool
+    text: str
+    topic: str | None = None
+    greeting: bool = False
+
+
+Responder = Callable[[str], Response]
+
+
+@dataclass(frozen=True)
+class BlindScore:
+    cases: int
+    right: int
+    on_topic: int
+    on_topic_right: int
+    topic_right: int
+    off_topic: int
+    declined: int
+    misses: tuple[tuple[BlindCase, str], ...]  # the case and why it missed
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.cases if self.cases else 0.0
+
+    @property
+    def on_topic_accuracy(self) -> float:
+        return self.on_topic_right / self.on_topic if self.on_topic else 0.0
+
+    @property
+    def decline_rate(self) -> float:
+        return self.declined / self.off_topic if self.off_topic else 0.0
+
+
+def load_blind(path: Path) -> list[BlindCase]:
+    cases = []
+    for item in yaml.safe_load(path.read_text(encoding="utf-8")):
+        kind: CaseKind = (
+            "greeting" if item.get("greeting") else "off-topic" if item.get("off_topic") else "on-topic"
+        )
+        topic = item.get("topic")
+        topics = frozenset([topic] if isinstance(topic, str) else topic or [])
+        groups = tuple(tuple(str(a) for a in group) for group in item.get("must_contain") or [])
+        cases.append(
+            BlindCase(str(item["q"]), kind, topics, groups, item.get("style", "student"), item.get("trap"))
+        )
+    return cases
+
+
+def advisor_responder(advisor: Advisor) -> Responder:
+    def respond(question: str) -> Response:
+        answer = advisor.ask(question)
+        return Response(
+            answer.answered, answer.reply.plain_text(), answer.reply.topic_id, answer.reply.kind == "greeting"
+        )
+
+    return respond
+
+
+def baseline_responder(advisor: Advisor) -> Responder:
+    """Plain BM25 over the same topics, answering with the best topic's reply whenever any word matches."""
+    search = baseline_searcher(topic_documents(advisor.kb))
+
+    def respond(question: str) -> Response:
+        best, answered = search(question)
+        if not answered or best is None:
+            return Response(False, "")
+        return Response(True, topic_reply(advisor.kb, best).plain_text(), best)
+
+    return respond
+
+
+def score_blind(respond: Responder, cases: Sequence[BlindCase]) -> BlindScore:
+    right = on_right = topic_right = declined = 0
+    misses: list[tuple[BlindCase, str]] = []
+    for case in cases:
+        response = respond(case.question)
+        if case.kind == "greeting":
+            ok = response.greeting
+            why = "no greeting"
+        elif case.kind == "off-topic":
+            ok = not response.answered
+            declined += ok
+            why = f"answered with {response.topic or 'figures'}"
+        else:
+            topic_right += response.answered and response.topic in case.topics
+            lacking = [g for g in case.must_contain if not any(states(response.text, a) for a in g)]
+            ok = response.answered and not lacking
+            on_right += ok
+            if not response.answered:
+                why = f"declined (wanted {'|'.join(sorted(case.topics)) or 'figures'})"
+            else:
+                why = f"{response.topic or 'figures'} lacks {' + '.join('/'.join(g) for g in lacking)}"
+        right += ok
+        if not ok:
+            misses.append((case, why))
+    on_topic = sum(c.kind == "on-topic" for c in cases)
+    return BlindScore(
+        len(cases),
+        right,
+        on_topic,
+        on_right,
+        topic_right,
+        sum(c.kind == "off-topic" for c in cases),
+        declined,
+        tuple(misses),
+    )

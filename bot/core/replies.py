@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.core.earnings import Earnings
+from bot.core.figures import Computed
 from bot.core.knowledge import KnowledgeBase
 from bot.core.knowledge.model import EMBED_DESCRIPTION_MAX, Credential
 from bot.core.knowledge.templates import Place, money, number, percent
 from bot.core.search import SearchResult
 
-ReplyKind = Literal["answer", "decline", "info", "error"]
+ReplyKind = Literal["answer", "decline", "figures", "greeting", "info", "error"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,11 @@ class Reply:
     @property
     def all_pages(self) -> tuple[str, ...]:
         return self.pages or (self.body,)
+
+    def plain_text(self) -> str:
+        """Everything the reply says, as one text: title, every page and every field."""
+        fields = (f"{f.name}: {f.value}" for f in self.fields)
+        return "\n".join([self.title, *self.all_pages, *fields])
 
 
 def split_pages(text: str, limit: int = EMBED_DESCRIPTION_MAX) -> tuple[str, ...]:
@@ -104,6 +110,72 @@ def ask_reply(kb: KnowledgeBase, result: SearchResult, place: Place | None = Non
     body += "\n\nI answer questions about medical-coding careers: credentials, exams, courses, first jobs, "
     body += "remote work and pay. Try `/topics` to browse, or ask a moderator."
     return Reply(title="I'm not sure about that one", body=body, related=closest, kind="decline")
+
+
+def greeting_reply(thanks: bool = False) -> Reply:
+    return Reply(
+        title="You're welcome! 😊" if thanks else "Hi! 👋",
+        body="Ask me anything about a medical-coding career: credentials (CPC or CCS?), exams, courses, "
+        "first jobs, remote work or pay. Type `/help` to see everything I can do.",
+        kind="greeting",
+    )
+
+
+def _per(period: str) -> str:
+    return "an hour" if period == "hour" else f"a {period}"
+
+
+def figures_reply(computed: Computed) -> Reply:
+    """The arithmetic a message asked for, saying which numbers were read and which were assumed."""
+    f = computed.figures
+    read = "I read: " + "; ".join(f.read) + "." if f.read else ""
+    assumed = " I assumed: " + "; ".join(f.assumed) + "." if f.assumed else ""
+    if computed.problem:
+        return Reply(
+            title="Those numbers don't add up",
+            body=f"{read} But {computed.problem}: check the numbers and ask again, or use `/earnings`.",
+            kind="error",
+        )
+    if computed.contractor is not None:
+        c = computed.contractor
+        body = (
+            f"{read} On {money(f.se_tax_on or 0)} of net self-employment profit a year, self-employment tax "
+            f"is **{money(c.se_tax)}**: 15.3% (12.4% Social Security + 2.9% Medicare) on 92.35% of net "
+            f"({money(c.taxable_earnings)}). Half of it ({money(c.se_tax_deduction)}) is deductible. "
+            f"Income tax comes on top. Figures use the {c.year} Social Security wage base "
+            f"({money(c.wage_base)}).\n\nFor your own situation, ask a tax professional (free help: IRS VITA)."
+        )
+        return Reply(title=f"Self-employment tax: {money(c.se_tax)} a year", body=body, kind="figures")
+    e = computed.earnings
+    if e is None and not computed.needed:
+        missing = " and ".join(f.missing)
+        return Reply(
+            title="I need one more number",
+            body=f"{read} To work it out, tell me {missing}, or use `/earnings`.",
+            kind="figures",
+        )
+    fields: list[Field] = []
+    headline = ""
+    if e is not None:
+        values = {"hour": e.hourly, "week": e.weekly, "month": e.monthly, "year": e.annual}
+        asked = [p for p in ("hour", "week", "month", "year") if p in f.asked] or ["week", "year"]
+        headline = "**" + ", ".join(f"{money(values[p])} {_per(p)}" for p in asked) + "** gross. "
+        fields.extend(earnings_reply(e).fields)
+    fields = [*(Field(what, value, True) for what, value in computed.needed), *fields]
+    command = (
+        f"`/earnings charts_per_hour:{number(e.charts_per_hour)} rate:{e.pay_per_chart:g} "
+        f"hours_per_week:{e.hours_per_week:g}`"
+        if e is not None
+        else "`/earnings`"
+    )
+    body = f"{headline}{read}{assumed}\n\nGross pay before tax; a month is a year ÷ 12. Change any number with {command}."
+    return Reply(
+        title="Your figures",
+        body=body,
+        fields=tuple(fields),
+        footer="Figures computed, not quoted",
+        kind="figures",
+    )
 
 
 _COMPARE_ROWS: tuple[tuple[str, str], ...] = (

@@ -33,3 +33,15 @@ def plain(text: str) -> str:
 def states(text: str, fact: str) -> bool:
     """Whether `text` states `fact` (a short phrase), ignoring case, Markdown and thousands separators."""
     return plain(fact) in plain(text)
+
+
+_GREETING = re.compile(
+    r"^(?:hi+|hey+|hello+|hiya|yo|sup|howdy|good (?:morning|afternoon|evening|night)|gm|morning|evening"
+    r"|thanks?(?: you)?(?: so much| a lot)?|thx|ty(?:sm)?|tysm|thank u|cheers|appreciate (?:it|you)"
+    r"|bye|goodbye|see (?:ya|you)|ok(?:ay)? thanks?)(?: (?:all|everyone|guys|yall|bot|there|friend))?[\s!.?:)\]}(*❤️🙏😊👋]*$"
+)
+
+
+def is_greeting(text: str) -> bool:
+    """A hello or a thank-you with nothing else in it ("hi", "thanks!!", "good morning everyone")."""
+    return _GREETING.match(text.casefold().strip()) is not None

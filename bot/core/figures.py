@@ -1,0 +1,319 @@
+"""Numbers in a student's message -> an earnings question, with what was read and what was assumed.
+
+"i do 28 an hour at 55 cents, whats my hourly", "how many charts a week at 80 cents to clear $900?",
+"a chart takes me 4 min and pays 65c, what's that a month": these ask for arithmetic, not for a topic.
+`read_figures` finds the pace (charts an hour, a day, or minutes a chart), the rate (cents or dollars a
+chart), hours a week ("full time" is 40), weeks a year, a target (an amount an hour, week, month or
+year), or a net amount whose self-employment tax is asked. It returns None when the message gives
+nothing to compute, so the question goes to the search instead.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from bot.core.earnings import (
+    DEFAULT_WEEKS_PER_YEAR,
+    FULL_TIME_HOURS,
+    ContractorView,
+    Earnings,
+    EarningsInputError,
+    calculate,
+    check_input,
+    contractor_dict,
+    self_employment,
+)
+from bot.core.knowledge.model import SelfEmploymentTax
+from bot.core.knowledge.templates import money, number
+
+Period = Literal["hour", "day", "week", "month", "year"]
+
+HOURS_PER_DAY = 8  # a charts-a-day figure is read as an 8-hour day, and the reply says so
+PART_TIME_HOURS = 20
+
+_AMOUNT = re.compile(
+    r"(?P<dollar>\$\s*)?(?<![\d.])(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(?:\s*(?P<k>k)\b)?\s*"
+    r"(?P<cents>cents?\b|c\b|¢)?(?P<dollars>\s*(?:dollars?|bucks?|usd)\b)?"
+)
+_PER = r"\s*(?:an?|per|/|each|every|for\s+(?:an?|each|one))\s*"
+_CHART = r"(?:charts?|records?|encounters?|notes?|cases?)"
+_PERIOD_WORDS: dict[str, Period] = {
+    "hour": "hour", "hr": "hour", "hrs": "hour", "h": "hour", "hourly": "hour",
+    "day": "day", "daily": "day",
+    "week": "week", "wk": "week", "weekly": "week",
+    "month": "month", "mo": "month", "monthly": "month",
+    "year": "year", "yr": "year", "annual": "year", "annually": "year", "yearly": "year",
+}  # fmt: skip
+_PERIOD = r"\b(?P<period>hourly|hour|hrs?|h|daily|day|weekly|week|wk|monthly|month|mo|yearly|year|yr|annually|annual)\b"
+
+# What follows a number says what it is.
+_AFTER_MINUTES = re.compile(
+    rf"\s*(?:min|mins|minutes?)\b(?:{_PER}|\s+to code\s+(?:an?|one|each)\s*|\s+)?(?:{_CHART})?"
+)
+_AFTER_PER_CHART = re.compile(rf"{_PER}{_CHART}\b")
+_AFTER_PACE = re.compile(rf"\s*(?:{_CHART}\s*)?(?:{_PER}|\s*)(?P<unit>hour|hr|h|day)\b")
+_AFTER_HOURS = re.compile(
+    r"\s*(?:hours?|hrs?|h)\b(?:\s*(?:an?|per|/|each|every)?\s*(?P<unit>week|wk|day)\b)?"
+)
+_AFTER_WEEKS = re.compile(r"\s*(?:weeks?|wks?)\b\s*(?P<off>off|of vacation|pto|unpaid)?")
+_AFTER_PERIOD = re.compile(rf"(?:{_PER}|\s*)(?:{_PERIOD})")
+_CHART_TAKES = re.compile(rf"{_CHART}\s+takes?\s+(?:me\s+)?(?:about\s+|around\s+|like\s+|~\s*)?$")
+_FORM_NUMBERS = {1040, 1099, 1096, 941, 940}  # "1099 self employment tax" names a form, not an amount
+_FULL_TIME = re.compile(r"\bfull[\s-]?time\b|\bft\b")
+_PART_TIME = re.compile(r"\bpart[\s-]?time\b")
+_SE_TAX = re.compile(r"\b(?:se|self[\s-]?employ(?:ment|ed)?)\s*tax|\bschedule se\b")
+_ASKS = re.compile(
+    r"how many (?:charts?|records?|encounters?|hours?|hrs?)|\bhow much\b|\bhow fast\b|\bcalculat|\bmath\b"
+    r"|\bwhat(?:'?s| is| would| will| does| do)\b.*\b(?:that|make|come|pay|earn|be|gross)\b"
+    r"|\bmy (?:hourly|weekly|monthly|yearly|annual|pay|income)\b"
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    amount: float
+    period: Period
+
+
+@dataclass
+class Figures:
+    """What a message gives to compute with. `read` and `assumed` say so in the student's terms."""
+
+    charts_per_hour: float | None = None
+    pay_per_chart: float | None = None
+    hours_per_week: float | None = None
+    weeks_per_year: float = DEFAULT_WEEKS_PER_YEAR
+    target: Target | None = None
+    se_tax_on: float | None = None  # a net amount whose self-employment tax is asked
+    read: list[str] = field(default_factory=list)
+    assumed: list[str] = field(default_factory=list)
+    asked: set[Period] = field(default_factory=set)
+
+    @property
+    def missing(self) -> list[str]:
+        """The inputs still needed to answer, as the student would name them."""
+        if self.se_tax_on is not None:
+            return []
+        if self.target is not None and self.pay_per_chart is not None:
+            return []
+        needed = []
+        if self.charts_per_hour is None:
+            needed.append("how many charts you code an hour (or minutes a chart)")
+        if self.pay_per_chart is None:
+            needed.append("what you are paid per chart")
+        return needed
+
+
+def read_figures(message: str) -> Figures | None:
+    """The earnings question in a message, or None when it gives nothing to compute."""
+    text = message.casefold().replace("’", "'")
+    if not re.search(r"\d", text):
+        return None
+    figures = Figures()
+    spans: list[tuple[int, int]] = []
+    money: list[tuple[float, Period | None, tuple[int, int]]] = []
+    for match in _AMOUNT.finditer(text):
+        number_text = match.group("num")
+        value = float(number_text.replace(",", "")) * (1000 if match.group("k") else 1)
+        end, after = match.end(), text[match.end() :]
+        if match.group("cents") and not match.group("k"):
+            _set_rate(figures, value / 100, spans, match.span())
+        elif found := _AFTER_MINUTES.match(after):
+            if (
+                found.group(0).strip().endswith(_chart_words()) or _CHART_TAKES.search(text[: match.start()])
+            ) and value:
+                if figures.charts_per_hour is None:
+                    figures.charts_per_hour = 60 / value
+                    figures.read.append(f"{value:g} minutes a chart ({60 / value:.3g} charts an hour)")
+                spans.append((match.start(), end + found.end()))
+        elif (
+            match.group("dollar")
+            or match.group("dollars")
+            or match.group("k")
+            or number_text.startswith(".")
+            or (value >= 400 and value not in _FORM_NUMBERS and _SE_TAX.search(text))
+        ):
+            if _AFTER_PER_CHART.match(after) or (
+                not _AFTER_PERIOD.match(after) and value < 5 and not match.group("k")
+            ):
+                _set_rate(figures, value, spans, match.span())
+            else:
+                period_match = _AFTER_PERIOD.match(after)
+                period = _PERIOD_WORDS[period_match.group("period")] if period_match else None
+                money.append(
+                    (value, period, (match.start(), end + (period_match.end() if period_match else 0)))
+                )
+        elif found := _AFTER_HOURS.match(after):
+            if figures.hours_per_week is None:
+                if found.group("unit") == "day":
+                    figures.hours_per_week = value * 5
+                    figures.read.append(f"{value:g} hours a day")
+                    figures.assumed.append(f"5 days a week ({value * 5:g} hours)")
+                else:
+                    figures.hours_per_week = value
+                    figures.read.append(f"{value:g} hours a week")
+            spans.append((match.start(), end + found.end()))
+        elif found := _AFTER_WEEKS.match(after):
+            off = found.group("off")
+            figures.weeks_per_year = DEFAULT_WEEKS_PER_YEAR - value if off else value
+            figures.read.append(f"{value:g} weeks off" if off else f"{value:g} weeks a year")
+            spans.append((match.start(), end + found.end()))
+        elif (found := _AFTER_PACE.match(after)) and figures.charts_per_hour is None:
+            if found.group("unit") == "day":
+                figures.charts_per_hour = value / HOURS_PER_DAY
+                figures.read.append(f"{value:g} charts a day")
+                figures.assumed.append(
+                    f"an {HOURS_PER_DAY}-hour day ({value / HOURS_PER_DAY:.3g} charts an hour)"
+                )
+            else:
+                figures.charts_per_hour = value
+                figures.read.append(f"{value:g} charts an hour")
+            spans.append((match.start(), end + found.end()))
+    if figures.hours_per_week is None:
+        if _FULL_TIME.search(text):
+            figures.hours_per_week = FULL_TIME_HOURS
+            figures.read.append(f"full time ({FULL_TIME_HOURS:g} hours a week)")
+        elif _PART_TIME.search(text):
+            figures.hours_per_week = PART_TIME_HOURS
+            figures.assumed.append(f"part time as {PART_TIME_HOURS} hours a week")
+    if money:
+        value, period, span = money[0]
+        spans.append(span)
+        if _SE_TAX.search(text):
+            factor = {"week": DEFAULT_WEEKS_PER_YEAR, "month": 12}.get(period or "year", 1)
+            figures.se_tax_on = value * factor
+            figures.read.append(f"${value:,.0f} net a {period or 'year'}")
+        else:
+            period = period or _period_named(_outside(text, spans)) or ("year" if value >= 10000 else "week")
+            figures.target = Target(value, period)
+            figures.read.append(f"a target of ${value:,.2f} a {period}".replace(".00 a", " a"))
+    figures.asked = {_PERIOD_WORDS[m.group("period")] for m in re.finditer(_PERIOD, _outside(text, spans))}
+    return figures if _worth_computing(figures, text) else None
+
+
+def _chart_words() -> tuple[str, ...]:
+    return (
+        "chart",
+        "charts",
+        "record",
+        "records",
+        "encounter",
+        "encounters",
+        "note",
+        "notes",
+        "case",
+        "cases",
+    )
+
+
+def _set_rate(figures: Figures, value: float, spans: list[tuple[int, int]], span: tuple[int, int]) -> None:
+    if figures.pay_per_chart is None:
+        figures.pay_per_chart = value
+        figures.read.append(f"${value:.2f} a chart")
+    spans.append(span)
+
+
+def _period_named(text: str) -> Period | None:
+    found = re.search(rf"(?:an?|per|/|each|every)\s*{_PERIOD}", text)
+    return _PERIOD_WORDS[found.group("period")] if found else None
+
+
+def _outside(text: str, spans: list[tuple[int, int]]) -> str:
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return text
+
+
+def _worth_computing(figures: Figures, text: str) -> bool:
+    """Compute only when the message asks for arithmetic; "is 15 charts an hour good?" is a topic."""
+    if figures.se_tax_on is not None:
+        return True
+    pace, rate = figures.charts_per_hour is not None, figures.pay_per_chart is not None
+    if pace and rate:
+        return True
+    if figures.target is not None and (pace or rate):
+        return True
+    return bool((pace or rate) and _ASKS.search(text))
+
+
+@dataclass(frozen=True)
+class Computed:
+    """The arithmetic a message asked for: full earnings when pace and rate are known, and what a target needs."""
+
+    figures: Figures
+    earnings: Earnings | None = None
+    contractor: ContractorView | None = None  # the self-employment tax on a net amount that was given
+    needed: tuple[tuple[str, str], ...] = ()  # (what, how much) to reach the target
+    problem: str | None = None  # an impossible input, in the student's terms
+
+    def as_dict(self) -> dict[str, Any]:
+        """`ask --json`'s `figures`: the keys of `earnings --json`, plus what was read, assumed and needed."""
+        data: dict[str, Any] = self.earnings.as_dict() if self.earnings else {}
+        if self.contractor is not None:
+            data["contractor"] = contractor_dict(self.contractor)
+        if self.figures.target is not None:
+            data["target"] = {"amount": self.figures.target.amount, "period": self.figures.target.period}
+        data["needed"] = dict(self.needed)
+        data["read"] = list(self.figures.read)
+        data["assumed"] = list(self.figures.assumed)
+        if self.problem:
+            data["problem"] = self.problem
+        return data
+
+
+def compute(figures: Figures, tax: SelfEmploymentTax, year: int | None = None) -> Computed:
+    """Everything the figures allow: earnings at the pace and rate, and the charts or hours a target needs."""
+    if figures.se_tax_on is not None:
+        if figures.se_tax_on <= 0:
+            return Computed(figures, problem="the net amount must be more than $0")
+        return Computed(figures, contractor=self_employment(figures.se_tax_on, tax, year))
+    pace, rate = figures.charts_per_hour, figures.pay_per_chart
+    if figures.hours_per_week is None and (
+        (pace is not None and rate is not None) or figures.target is not None
+    ):
+        figures.hours_per_week = FULL_TIME_HOURS
+        figures.assumed.append(f"full time, {FULL_TIME_HOURS:g} hours a week")
+    hours = figures.hours_per_week or FULL_TIME_HOURS
+    weeks = figures.weeks_per_year
+    try:
+        for name, value in (("charts_per_hour", pace), ("pay_per_chart", rate), ("hours_per_week", hours)):
+            if value is not None:
+                check_input(name, value)
+        check_input("weeks_per_year", weeks)
+        result = calculate(pace, rate, hours, weeks, tax=tax, year=year) if pace and rate else None
+    except EarningsInputError as error:
+        return Computed(figures, problem=str(error))
+    if figures.weeks_per_year == DEFAULT_WEEKS_PER_YEAR and result is not None:
+        figures.assumed.append(f"{DEFAULT_WEEKS_PER_YEAR:g} paid weeks a year")
+    return Computed(figures, earnings=result, needed=_needed(figures, hours, weeks))
+
+
+def _needed(figures: Figures, hours: float, weeks: float) -> tuple[tuple[str, str], ...]:
+    target, pace, rate = figures.target, figures.charts_per_hour, figures.pay_per_chart
+    if target is None:
+        return ()
+    goal = f"{money(target.amount)} a {target.period}"
+    if target.period == "hour":
+        if rate:
+            return ((f"Charts an hour for {goal}", number(math.ceil(target.amount / rate - 1e-9))),)
+        if pace:
+            return ((f"Pay per chart for {goal}", money(target.amount / pace)),)
+        return ()
+    weekly = {"day": target.amount * 5, "week": target.amount, "month": target.amount * 12 / weeks}.get(
+        target.period, target.amount / weeks
+    )
+    out: list[tuple[str, str]] = []
+    if rate:
+        out.append((f"Charts a {target.period} for {goal}", number(math.ceil(target.amount / rate - 1e-9))))
+        if target.period != "week":
+            out.append(("That is, charts a week", number(math.ceil(weekly / rate - 1e-9))))
+        if pace:
+            out.append((f"Hours a week at {number(pace)} charts an hour", f"{weekly / rate / pace:.1f}"))
+        else:
+            out.append((f"Charts an hour over {hours:g} hours a week", f"{weekly / rate / hours:.1f}"))
+    elif pace:
+        out.append((f"Pay per chart for {goal} at {hours:g} h/week", money(weekly / (pace * hours))))
+    return tuple(out)
