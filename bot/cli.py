@@ -1,7 +1,8 @@
 """The `coding-advisor` command: the bot, the offline console, and tools for moderators and scripts.
 
     coding-advisor                      Discord bot if DISCORD_TOKEN is set, else the offline console
-    coding-advisor ask "QUESTION"       answer one question (--json; "-" reads one per line from stdin)
+    coding-advisor ask "QUESTION"       answer one question (--json, with `figures` when it computed;
+                                        "-" reads one per line from stdin)
     coding-advisor earnings ...         the earnings calculator (--json)
     coding-advisor validate [DIR]       check knowledge files; every problem as path:line: message
     coding-advisor schema               print the JSON Schema of a knowledge file
@@ -161,13 +162,16 @@ def answer_json(advisor: Advisor, question: str) -> dict[str, Any]:
     from bot.console import render
 
     answer = advisor.ask(question)
-    return {
+    data: dict[str, Any] = {
         "question": question,
-        "answered": answer.result.answered,
+        "answered": answer.answered,
         "confidence": round(answer.result.confidence, 3),
         "matches": [{"id": m.id, "title": m.title, "score": m.score} for m in answer.result.matches],
         "text": render(answer.reply),
     }
+    if answer.figures is not None:
+        data["figures"] = answer.figures.as_dict()
+    return data
 
 
 def _ask(args: argparse.Namespace) -> int:

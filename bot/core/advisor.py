@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core import earnings, replies
+from bot.core.decline import DeclineModel
 from bot.core.figures import Computed, compute, read_figures
 from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.knowledge.paths import default_knowledge_dir
@@ -31,9 +32,9 @@ class Answer:
 
 
 class Advisor:
-    def __init__(self, kb: KnowledgeBase):
+    def __init__(self, kb: KnowledgeBase, decline: DeclineModel | None = None):
         self.kb = kb
-        self.index: SearchIndex = build_index(kb)
+        self.index: SearchIndex = build_index(kb, decline=decline)
 
     @classmethod
     def from_directory(cls, directory: Path | None = None) -> Advisor:

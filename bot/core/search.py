@@ -3,9 +3,10 @@
 Students type "certifcation", "ccs vs cpc", "pro fee", "the A", "1099". The pipeline:
   normalise -> words -> phrase synonyms (moderator-owned, knowledge/synonyms.yaml) -> typo repair
   against the index's own vocabulary -> stop words out -> Snowball stems -> BM25 over weighted fields.
-Confidence combines how much of the question the knowledge base knows at all (an off-topic
-question is mostly unknown words) with how much of it the best topic covers. Built once per
-knowledge version; a query touches only the postings of its own terms.
+Whether to answer at all is the fitted decline model's call (bot/core/decline.py), from the evidence
+computed here: how much of the question the knowledge base knows (an off-topic question is mostly
+unknown words) and how much of it the best topic covers. Built once per knowledge version; a query
+touches only the postings of its own terms.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import snowballstemmer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from bot.core.decline import DeclineModel, shipped_model
 from bot.core.knowledge import KnowledgeBase
 
 # Words that carry no topic: question words, pronouns, chat filler. Domain words are never here.
@@ -47,9 +49,6 @@ NB_ALPHA = 0.05  # naive Bayes smoothing
 # own phrasings, and off-topic calibration questions), never on the evaluation set.
 W_BM25, W_EXAMPLE, W_NB = 1.0, 1.0, 0.5
 RELEVANCE_MAX = W_BM25 + W_EXAMPLE + W_NB
-C_HEAD, C_COVER, C_EXAMPLE = 0.375, 0.375, 0.25
-DECLINE_BELOW = 0.5
-LONG_BOOST = 1.0  # up to +100% confidence for messages of 12 or more words that matter
 UNKNOWN_DAMPING = 4.0  # unknown words weigh fully up to 4 words, then less
 REAL_WORD_FREQUENCY = 500  # in pyspellchecker's English list; rarer "words" are mostly typos
 CANDIDATES = 20
@@ -146,7 +145,8 @@ class Analyzer:
         return out
 
     def terms(self, tokens: Iterable[str]) -> list[str]:
-        return [self._stem(t) for t in tokens if t not in STOPWORDS]
+        # A lone letter ("x", "u") names nothing; digits ("5 business days") may.
+        return [self._stem(t) for t in tokens if t not in STOPWORDS and (len(t) > 1 or t.isdigit())]
 
     def synonym_words(self) -> set[str]:
         return self._surface
@@ -170,16 +170,30 @@ class Evidence:
     coverage: float  # share of the question's weight found anywhere in the topic
     head: float  # share found in the title, questions and aliases
     likelihood: float  # naive Bayes posterior over the candidates, from the example phrasings
-    length_boost: float
+    groups: int  # words and phrases of the question that matter
+    unknown: float  # share of the question's weight in words no topic uses
+    out_of_scope: float  # share of the question's weight in words that mean it is about something else
 
     def relevance(self) -> float:
         """For ranking: which topic fits best."""
         return W_BM25 * self.bm25 + W_EXAMPLE * self.similarity + W_NB * self.likelihood
 
-    def confidence(self) -> float:
-        """For declining: how much of the question this topic explains, 0..1."""
-        raw = C_HEAD * self.head + C_COVER * self.coverage + C_EXAMPLE * self.similarity
-        return min(1.0, raw * self.length_boost)
+    def features(self, runner_up: Evidence | None) -> dict[str, float]:
+        """What the decline model reads, for this topic ranked first ahead of `runner_up`."""
+        margin = (self.relevance() - (runner_up.relevance() if runner_up else 0.0)) / RELEVANCE_MAX
+        return {
+            "head": self.head,
+            "coverage": self.coverage,
+            "similarity": self.similarity,
+            "likelihood": self.likelihood,
+            "margin": margin,
+            "relevance": self.relevance() / RELEVANCE_MAX,
+            "unknown": self.unknown,
+            "out_of_scope": self.out_of_scope,
+            "log_groups": math.log(self.groups),
+            "coverage_x_similarity": self.coverage * self.similarity,
+            "head_x_likelihood": self.head * self.likelihood,
+        }
 
 
 @dataclass(frozen=True)
@@ -209,8 +223,10 @@ class SearchIndex:
         documents: Sequence[Document],
         synonyms: dict[str, str] | None = None,
         out_of_scope: Iterable[str] = (),
+        decline: DeclineModel | None = None,
     ):
         self.analyzer = Analyzer(synonyms or {}, out_of_scope)
+        self.decline = decline or shipped_model()
         self.documents = list(documents)
         postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._lengths: list[int] = []
@@ -337,8 +353,11 @@ class SearchIndex:
             for group in groups
         ]
         total_weight = sum(group_weight)
-        # A long message is rarely covered by any one topic's words, so its coverage counts for more.
-        length_boost = 1 + LONG_BOOST * min(1.0, max(0.0, (len(groups) - 4) / 8))
+        known = [g == (OUT_OF_SCOPE,) or any(t in self._idf for t in g) for g in groups]
+        unknown_share = sum(w for w, k in zip(group_weight, known, strict=True) if not k) / total_weight
+        out_of_scope = (
+            sum(w for g, w in zip(groups, group_weight, strict=True) if g == (OUT_OF_SCOPE,)) / total_weight
+        )
 
         # Shortlist by the groups that discriminate: a word in most topics costs a pass over all of
         # them and moves nothing. Then score the shortlist on every group.
@@ -375,13 +394,20 @@ class SearchIndex:
                     )
                     / total_weight,
                     likelihood=likelihood[number],
-                    length_boost=length_boost,
+                    groups=len(groups),
+                    unknown=unknown_share,
+                    out_of_scope=out_of_scope,
                 )
             )
         return evidence
 
+    def ranked(self, question: str) -> list[Evidence]:
+        """The candidates, best first."""
+        return sorted(self.candidates(question), key=Evidence.relevance, reverse=True)
+
     def search(self, question: str, limit: int = 5) -> SearchResult:
-        ranked = sorted(self.candidates(question), key=Evidence.relevance, reverse=True)
+        """The best topics for a question, and whether the best one answers it (else decline)."""
+        ranked = self.ranked(question)
         if not ranked:
             return SearchResult(question, (), 0.0, False)
         matches = tuple(
@@ -392,8 +418,9 @@ class SearchIndex:
             )
             for e in ranked[:limit]
         )
-        confidence = round(ranked[0].confidence(), 3)
-        return SearchResult(question, matches, confidence, confidence >= DECLINE_BELOW)
+        features = ranked[0].features(ranked[1] if len(ranked) > 1 else None)
+        confidence = self.decline.probability(features)
+        return SearchResult(question, matches, round(confidence, 3), confidence >= self.decline.threshold)
 
     def suggest(self, text: str, limit: int = 25) -> list[Match]:
         """Autocomplete: topics whose title, questions or aliases look like what is typed so far."""
@@ -432,6 +459,9 @@ def topic_documents(kb: KnowledgeBase) -> list[Document]:
     return documents
 
 
-def build_index(kb: KnowledgeBase, documents: Sequence[Document] | None = None) -> SearchIndex:
+def build_index(
+    kb: KnowledgeBase, documents: Sequence[Document] | None = None, decline: DeclineModel | None = None
+) -> SearchIndex:
     """The index of a knowledge base's topics (or of other documents, read with its synonyms)."""
-    return SearchIndex(topic_documents(kb) if documents is None else documents, kb.synonyms, kb.out_of_scope)
+    documents = topic_documents(kb) if documents is None else documents
+    return SearchIndex(documents, kb.synonyms, kb.out_of_scope, decline)

@@ -13,15 +13,16 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-# Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
-EMBED_TITLE_MAX = 256
-EMBED_DESCRIPTION_MAX = 4096
-EMBED_FIELD_NAME_MAX = 256
-EMBED_FIELD_VALUE_MAX = 1024
-EMBED_FIELDS_MAX = 25
-EMBED_TOTAL_MAX = 6000
-CHOICE_NAME_MAX = 100
-SELECT_OPTIONS_MAX = 25
+from bot.core.limits import (  # noqa: F401  (re-exported: the model's users import them from here)
+    CHOICE_NAME_MAX,
+    EMBED_DESCRIPTION_MAX,
+    EMBED_FIELD_NAME_MAX,
+    EMBED_FIELD_VALUE_MAX,
+    EMBED_FIELDS_MAX,
+    EMBED_TITLE_MAX,
+    EMBED_TOTAL_MAX,
+    SELECT_OPTIONS_MAX,
+)
 
 # The code sets in use in the US today. ICD-9-CM was retired on 2015-10-01 and is refused on purpose.
 CodeSet = Literal["ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS Level II"]

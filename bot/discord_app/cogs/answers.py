@@ -6,13 +6,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.limits import QUESTION_MAX
 from bot.core.replies import Reply
 from bot.discord_app.checks import per_user_cooldown
 from bot.discord_app.client import AdvisorBot
 from bot.discord_app.embeds import to_embed
 from bot.discord_app.views import NO_MENTIONS, send_reply, topics_view
 
-QUESTION_MAX = 500
 PRIVATE = "Only you will see the answer"
 
 
