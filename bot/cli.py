@@ -13,6 +13,7 @@ Bad input never ends in a traceback: one clear line on stderr and a non-zero exi
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -23,7 +24,8 @@ from typing import Any
 from bot.config import ConfigError
 from bot.core import earnings
 from bot.core.advisor import Advisor
-from bot.core.knowledge import KnowledgeError, validate_directory
+from bot.core.knowledge import KnowledgeError, load_knowledge
+from bot.core.knowledge.loader import knowledge_warnings
 from bot.core.knowledge.paths import default_knowledge_dir
 from bot.core.knowledge.schema import SCHEMA_FILE, schema_text
 
@@ -234,14 +236,17 @@ def _earnings(args: argparse.Namespace) -> int:
     return 0
 
 
-def _validate(directory: Path | None) -> int:
+def _validate(directory: Path | None, today: dt.date | None = None) -> int:
     directory = directory or default_knowledge_dir()
-    problems = validate_directory(directory)
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+    try:
+        kb = load_knowledge(directory)
+    except KnowledgeError as error:
+        for problem in error.problems:
+            print(problem)
+        print(f"{len(error.problems)} problem(s) in {directory}", file=sys.stderr)
         return EXIT_PROBLEMS
+    for warning in knowledge_warnings(directory, kb, today or dt.date.today()):
+        print(warning)
     print(f"{directory}: valid")
     return 0
 

@@ -18,6 +18,7 @@ import pytest
 
 from bot.config import CooldownSettings, DiscordSettings, Settings
 from bot.core.advisor import Advisor
+from bot.core.limits import QUESTION_MAX
 from bot.discord_app.client import AdvisorBot, ShardedAdvisorBot, create_bot
 from tests.discord_server import FakeDiscord
 
@@ -74,6 +75,28 @@ async def test_login_syncs_every_command_to_the_configured_guild(
     charts = next(o for o in earnings["options"] if o["name"] == "charts_per_hour")
     assert charts["max_value"] == 200 and charts["type"] == 10
     assert not discord_server.find_requests("PUT", r"/applications/\d+/commands")  # not global as well
+
+
+async def test_ask_and_faq_take_a_long_story(discord_server: FakeDiscord, bot: AdvisorBot) -> None:
+    [put] = discord_server.find_requests("PUT", r"/applications/\d+/guilds/\d+/commands")
+    for name, option in (("ask", "question"), ("faq", "topic")):
+        command = next(c for c in put.json if c["name"] == name)
+        assert (
+            next(o for o in command["options"] if o["name"] == option)["max_length"] == QUESTION_MAX == 2000
+        )
+    story = "so i have been working retail for eleven years and my back is done. " * 25
+    assert 1500 < len(story + "how do i get rid of the a on my cpc?") <= QUESTION_MAX
+    reply = await discord_server.slash("ask", question=story + "how do i get rid of the a on my cpc?")
+    assert embed(reply)["title"] == bot.advisor.kb.topics["removing-the-a"].title
+    no_rejections(discord_server)
+
+
+async def test_ask_computes_the_figures_a_message_gives(discord_server: FakeDiscord, bot: AdvisorBot) -> None:
+    reply = await discord_server.slash("ask", question="i do 28 an hour at 55 cents, whats my hourly")
+    card = embed(reply)
+    assert "$15.40 an hour" in card["description"]
+    assert any(f["name"] == "Weekly" and f["value"] == "$616" for f in card["fields"])
+    no_rejections(discord_server)
 
 
 async def test_commands_are_synced_only_when_they_change(

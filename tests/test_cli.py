@@ -42,6 +42,23 @@ def test_ask_json_has_the_documented_keys() -> None:
     assert "CPC" in data["text"]
 
 
+def test_ask_json_adds_figures_with_the_keys_of_earnings_json() -> None:
+    asked = run("ask", "a chart takes me 4 min and pays 65c, what's that a month", "--json")
+    assert asked.returncode == 0, asked.stderr
+    data = json.loads(asked.stdout)
+    assert data["answered"] is True and "$1,690 a month" in data["text"]
+    calculated = run(
+        "earnings", "--charts-per-hour", "15", "--rate", "0.65", "--hours-per-week", "40", "--json"
+    )
+    expected = json.loads(calculated.stdout)
+    figures = data["figures"]
+    assert {k: figures[k] for k in expected} == expected  # same keys, same values
+    assert figures["read"] == ["4 min a chart (15 charts an hour)", "$0.65 a chart"]
+    assert "full time, 40 hours a week" in figures["assumed"]
+    plain = json.loads(run("ask", "what is the cpc", "--json").stdout)
+    assert "figures" not in plain
+
+
 def test_ask_reads_one_question_per_line_and_writes_one_object_per_line() -> None:
     done = run("ask", "-", "--json", stdin="how do i remove the a\n\nwhat is the weather tomorrow\n")
     assert done.returncode == 0, done.stderr

@@ -229,6 +229,17 @@ CASES = [
         "min (30) is larger than max (12)",
         id="range-upside-down",
     ),
+    pytest.param(
+        {
+            "topics/x.yaml": topic("The exam has 100 questions.").replace(
+                "    sources:", '    key_facts: ["100 questions", "4 hours"]\n    sources:'
+            )
+        },
+        "topics/x.yaml",
+        8,
+        "key fact '4 hours' is not in the rendered answer",
+        id="key-fact-missing",
+    ),
 ]
 
 
@@ -300,3 +311,17 @@ def test_an_unreadable_file_is_a_problem_not_a_crash(tmp_path: Path, monkeypatch
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     problems = [str(p) for p in validate_directory(tmp_path)]
     assert f"{unreadable}:0: cannot read the file: Permission denied" in problems
+
+
+def test_a_missing_wage_base_for_this_year_warns_without_failing(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from bot.core.knowledge.loader import knowledge_warnings
+
+    kb = load_knowledge(write_knowledge(tmp_path))
+    assert knowledge_warnings(tmp_path, kb, dt.date(2026, 6, 1)) == []
+    [warning] = knowledge_warnings(tmp_path, kb, dt.date(2027, 1, 2))
+    assert str(warning).startswith(
+        f"{tmp_path / 'tax.yaml'}:6: warning: no Social Security wage base for 2027"
+    )
+    assert "replies use 2026's ($184,500)" in str(warning)

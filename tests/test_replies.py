@@ -86,3 +86,15 @@ def test_answers_can_name_the_server_and_chapter(advisor: Advisor) -> None:
     place = Place(server_name="Coders Hub", chapter=Chapter(name="Springfield AAPC chapter"))
     for topic_id in advisor.kb.topics:
         assert advisor.kb.render_answer(topic_id, place)  # every answer renders for a chapter too
+
+
+def test_compare_keeps_hedges_and_one_fact_per_row() -> None:
+    from bot.core.advisor import Advisor
+
+    reply = Advisor.from_directory().compare("cpc", "ccs")
+    rows = {f.name: f.value for f in reply.fields}
+    assert "**CCS:** about 107 questions in 4 h" in rows["Exam"]
+    assert "**CPC:** 100 questions in 4 h" in rows["Exam"]
+    assert "Pearson VUE" in rows["Where you sit it"] and "AMA CPT" in rows["Books allowed"]
+    text = reply.plain_text()
+    assert ".;" not in text and "(2026;" not in text

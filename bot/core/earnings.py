@@ -50,7 +50,7 @@ def check_input(name: str, value: float) -> float:
 class ContractorView:
     """A 1099 contractor's self-employment tax on this income, assuming no business expenses."""
 
-    year: int
+    year: int  # the year whose wage base was used
     wage_base: float
     taxable_earnings: float  # net earnings x 92.35% (Schedule SE)
     social_security_tax: float
@@ -58,6 +58,17 @@ class ContractorView:
     se_tax: float
     se_tax_deduction: float  # half of SE tax is deductible from income
     net: float  # before income tax
+    requested_year: int = 0  # the tax year asked for; differs from `year` when its wage base is not known yet
+
+    @property
+    def year_note(self) -> str:
+        """Which year's wage base the figures use, when it is not the year asked for ('' otherwise)."""
+        if not self.requested_year or self.requested_year == self.year:
+            return ""
+        return (
+            f"Uses the {self.year} Social Security wage base (${self.wage_base:,.0f}): "
+            f"the {self.requested_year} figure is not in the knowledge base yet."
+        )
 
     @property
     def effective_rate(self) -> float:
@@ -137,7 +148,9 @@ def tax_year(tax: SelfEmploymentTax, year: int | None = None) -> int:
 
 
 def self_employment(annual_net: float, tax: SelfEmploymentTax, year: int | None = None) -> ContractorView:
-    year = tax_year(tax, year)
+    """Self-employment tax on a year's net profit (no expenses assumed), with the year's wage base."""
+    requested = year or dt.date.today().year
+    year = tax_year(tax, requested)
     wage_base = tax.social_security_wage_base[year]
     taxable = annual_net * tax.net_earnings_factor
     if taxable < tax.minimum_net_earnings:
@@ -155,6 +168,7 @@ def self_employment(annual_net: float, tax: SelfEmploymentTax, year: int | None 
         se_tax=se_tax,
         se_tax_deduction=se_tax / 2,
         net=annual_net - se_tax,
+        requested_year=requested,
     )
 
 

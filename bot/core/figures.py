@@ -50,11 +50,17 @@ _PERIOD_WORDS: dict[str, Period] = {
 _PERIOD = r"\b(?P<period>hourly|hour|hrs?|h|daily|day|weekly|week|wk|monthly|month|mo|yearly|year|yr|annually|annual)\b"
 
 # What follows a number says what it is.
-_AFTER_MINUTES = re.compile(
-    rf"\s*(?:min|mins|minutes?)\b(?:{_PER}|\s+to code\s+(?:an?|one|each)\s*|\s+)?(?:{_CHART})?"
+_AFTER_TIME = re.compile(
+    r"\s*(?P<unit>min|mins|minutes?|sec|secs|seconds?)\b"
+    rf"(?P<tail>{_PER}{_CHART}\b|\s+(?:each|apiece|a piece|a pop)\b|\s+to code\s+(?:an?|one|each)\s*{_CHART}|\s+{_CHART}\b)?"
 )
 _AFTER_PER_CHART = re.compile(rf"{_PER}{_CHART}\b")
-_AFTER_PACE = re.compile(rf"\s*(?:{_CHART}\s*)?(?:{_PER}|\s*)(?P<unit>hour|hr|h|day)\b")
+_AFTER_PACE = re.compile(
+    rf"\s*(?:{_CHART}\s*)?(?:(?:done|coded|completed)\s*)?(?:{_PER}|\s*)(?P<unit>hour|hr|h|day)\b"
+    rf"|\s*{_CHART}\s*(?:(?:done|coded|completed)\s*)?(?:{_PER}|\s*)(?P<week>week|wk)\b"
+)
+_RATE_BEFORE = re.compile(r"(?:\bat|\bx|@|\bpays?|\bpaid|\bfor|\bof)\s*$")
+_SCAM = re.compile(r"\bscam|too good to be true|\blegit\b|\bfake\b")
 _AFTER_HOURS = re.compile(
     r"\s*(?:hours?|hrs?|h)\b(?:\s*(?:an?|per|/|each|every)?\s*(?P<unit>week|wk|day)\b)?"
 )
@@ -112,7 +118,10 @@ def read_figures(message: str) -> Figures | None:
     text = message.casefold().replace("’", "'")
     if not re.search(r"\d", text):
         return None
+    if _SCAM.search(text):
+        return None  # "40 charts an hour at $1, legit?" asks about a scam, not for arithmetic
     figures = Figures()
+    charts_per_week: float | None = None
     spans: list[tuple[int, int]] = []
     money: list[tuple[float, Period | None, tuple[int, int]]] = []
     for match in _AMOUNT.finditer(text):
@@ -121,14 +130,23 @@ def read_figures(message: str) -> Figures | None:
         end, after = match.end(), text[match.end() :]
         if match.group("cents") and not match.group("k"):
             _set_rate(figures, value / 100, spans, match.span())
-        elif found := _AFTER_MINUTES.match(after):
-            if (
-                found.group(0).strip().endswith(_chart_words()) or _CHART_TAKES.search(text[: match.start()])
-            ) and value:
+        elif found := _AFTER_TIME.match(after):
+            if (found.group("tail") or _CHART_TAKES.search(text[: match.start()])) and value:
+                minutes = value / 60 if found.group("unit").startswith("s") else value
                 if figures.charts_per_hour is None:
-                    figures.charts_per_hour = 60 / value
-                    figures.read.append(f"{value:g} minutes a chart ({60 / value:.3g} charts an hour)")
+                    figures.charts_per_hour = 60 / minutes
+                    figures.read.append(
+                        f"{value:g} {found.group('unit')} a chart ({60 / minutes:.3g} charts an hour)"
+                    )
                 spans.append((match.start(), end + found.end()))
+        elif (
+            "." in number_text
+            and value < 5
+            and (
+                _RATE_BEFORE.search(text[: match.start()]) or re.match(r"\s*(?:each|apiece|/\s*chart)", after)
+            )
+        ):
+            _set_rate(figures, value, spans, match.span())
         elif (
             match.group("dollar")
             or match.group("dollars")
@@ -162,7 +180,10 @@ def read_figures(message: str) -> Figures | None:
             figures.read.append(f"{value:g} weeks off" if off else f"{value:g} weeks a year")
             spans.append((match.start(), end + found.end()))
         elif (found := _AFTER_PACE.match(after)) and figures.charts_per_hour is None:
-            if found.group("unit") == "day":
+            if found.group("week"):
+                charts_per_week = value
+                figures.read.append(f"{value:,g} charts a week")
+            elif found.group("unit") == "day":
                 figures.charts_per_hour = value / HOURS_PER_DAY
                 figures.read.append(f"{value:g} charts a day")
                 figures.assumed.append(
@@ -179,6 +200,17 @@ def read_figures(message: str) -> Figures | None:
         elif _PART_TIME.search(text):
             figures.hours_per_week = PART_TIME_HOURS
             figures.assumed.append(f"part time as {PART_TIME_HOURS} hours a week")
+    if charts_per_week is not None and figures.charts_per_hour is None:
+        if figures.hours_per_week is None:
+            figures.hours_per_week = FULL_TIME_HOURS
+            figures.assumed.append(f"full time, {FULL_TIME_HOURS:g} hours a week")
+        figures.charts_per_hour = charts_per_week / figures.hours_per_week
+    if figures.pay_per_chart is None and figures.charts_per_hour is not None:
+        # "40 charts/h at $0.60 hourly?": a small amount beside a pace is the rate, whatever follows it.
+        small = [m for m in money if m[0] < 5]
+        if small:
+            money.remove(small[0])
+            _set_rate(figures, small[0][0], spans, small[0][2])
     if money:
         value, period, span = money[0]
         spans.append(span)
@@ -189,7 +221,7 @@ def read_figures(message: str) -> Figures | None:
         else:
             period = period or _period_named(_outside(text, spans)) or ("year" if value >= 10000 else "week")
             figures.target = Target(value, period)
-            figures.read.append(f"a target of ${value:,.2f} a {period}".replace(".00 a", " a"))
+            figures.read.append(f"${value:,.2f} a {period}".replace(".00 a", " a"))
     figures.asked = {_PERIOD_WORDS[m.group("period")] for m in re.finditer(_PERIOD, _outside(text, spans))}
     return figures if _worth_computing(figures, text) else None
 

@@ -143,7 +143,7 @@ def figures_reply(computed: Computed) -> Reply:
             f"is **{money(c.se_tax)}**: 15.3% (12.4% Social Security + 2.9% Medicare) on 92.35% of net "
             f"({money(c.taxable_earnings)}). Half of it ({money(c.se_tax_deduction)}) is deductible. "
             f"Income tax comes on top. Figures use the {c.year} Social Security wage base "
-            f"({money(c.wage_base)}).\n\nFor your own situation, ask a tax professional (free help: IRS VITA)."
+            f"({money(c.wage_base)}). {c.year_note}\n\nFor your own situation, ask a tax professional (free help: IRS VITA)."
         )
         return Reply(title=f"Self-employment tax: {money(c.se_tax)} a year", body=body, kind="figures")
     e = computed.earnings
@@ -160,6 +160,12 @@ def figures_reply(computed: Computed) -> Reply:
         values = {"hour": e.hourly, "week": e.weekly, "month": e.monthly, "year": e.annual}
         asked = [p for p in ("hour", "week", "month", "year") if p in f.asked] or ["week", "year"]
         headline = "**" + ", ".join(f"{money(values[p])} {_per(p)}" for p in asked) + "** gross. "
+        if f.target is not None and f.target.period in values:
+            said = values[f.target.period]
+            headline += (
+                f"You mentioned {money(f.target.amount)} {_per(f.target.period)}: at these numbers it is "
+                f"**{money(said)}** {_per(f.target.period)}. "
+            )
         fields.extend(earnings_reply(e).fields)
     fields = [*(Field(what, value, True) for what, value in computed.needed), *fields]
     command = (
@@ -183,6 +189,8 @@ _COMPARE_ROWS: tuple[tuple[str, str], ...] = (
     ("Setting", "setting"),
     ("Code sets", "code_sets"),
     ("Exam", "exam"),
+    ("Books allowed", "open_book"),
+    ("Where you sit it", "delivery"),
     ("Exam fee", "fee"),
     ("Membership", "membership"),
     ("Eligibility", "eligibility"),
@@ -196,13 +204,15 @@ def _credential_cell(credential: Credential, attribute: str) -> str:
         return ", ".join(credential.code_sets)
     if attribute == "exam":
         exam = credential.exam
-        count = f"{exam.questions} questions, " if exam.questions else ""
-        hours = exam.minutes / 60
-        return f"{count}{hours:g} h; pass: {exam.passing}; {exam.open_book}; {exam.delivery}"
+        about = "about " if exam.approximate else ""
+        count = f"{about}{exam.questions} questions in " if exam.questions else ""
+        return f"{count}{exam.minutes / 60:g} h; to pass: {exam.passing}"
+    if attribute in ("open_book", "delivery"):
+        return str(getattr(credential.exam, attribute))
     if attribute == "fee":
         fee = credential.fee
         amount = money(fee.min) if fee.min == fee.max else f"{money(fee.min)}–{money(fee.max)}"
-        return f"{amount} ({fee.year}{'; ' + fee.note if fee.note else ''})"
+        return f"{amount} in {fee.year}." + (f" {fee.note}" if fee.note else "")
     return str(getattr(credential, attribute))
 
 
@@ -259,7 +269,8 @@ def earnings_reply(result: Earnings, compare: Earnings | None = None) -> Reply:
             f"Self-employment tax {money(c.se_tax)} a year "
             f"({percent(c.effective_rate)} of gross: 15.3% on 92.35% of net)\n"
             f"Net before income tax: **{money(c.net)}** a year, {money(c.net / 12)} a month\n"
-            f"Half the SE tax ({money(c.se_tax_deduction)}) is deductible; no benefits, no paid time off.",
+            f"Half the SE tax ({money(c.se_tax_deduction)}) is deductible; no benefits, no paid time off."
+            + (f"\n{c.year_note}" if c.year_note else ""),
         ),
     ]
     if compare is not None:

@@ -39,6 +39,7 @@ STOPWORDS = frozenset(
     wanted wants was way we well were what whats what's when where which while who whom why will with
     would yall yeah yes yet you your youre you're yours anyway actually basically currently guess hello
     help kinda maybe okay ok right trying wondering
+    rn tbh nah idk tho ngl btw lmao omg imo bruh lowkey hmm um uh ya yep nope gonna wanna gotta
     """.split()
 )
 

@@ -31,8 +31,15 @@ def plain(text: str) -> str:
 
 
 def states(text: str, fact: str) -> bool:
-    """Whether `text` states `fact` (a short phrase), ignoring case, Markdown and thousands separators."""
-    return plain(fact) in plain(text)
+    """Whether `text` states `fact` (a short phrase), ignoring case, Markdown and thousands separators.
+
+    A number must stand whole: "$3,900" is not stated by "$39,000", nor "$24" by "$24.16"."""
+    wanted = plain(fact).strip()
+    if not wanted:
+        return False
+    before = r"(?<!\d)" if wanted[0].isdigit() else ""
+    after = r"(?!\.?\d)" if wanted[-1].isdigit() else ""
+    return re.search(before + re.escape(wanted) + after, plain(text)) is not None
 
 
 _GREETING = re.compile(

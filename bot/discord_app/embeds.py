@@ -12,11 +12,13 @@ from bot.core.knowledge.model import (
     EMBED_TITLE_MAX,
     EMBED_TOTAL_MAX,
 )
-from bot.core.replies import Reply, split_pages
+from bot.core.replies import Reply, ReplyKind, split_pages
 
-COLOURS = {
+COLOURS: dict[ReplyKind, discord.Colour] = {
     "answer": discord.Colour.from_rgb(46, 134, 193),
     "decline": discord.Colour.from_rgb(241, 196, 15),
+    "figures": discord.Colour.from_rgb(39, 174, 96),
+    "greeting": discord.Colour.from_rgb(46, 134, 193),
     "info": discord.Colour.from_rgb(39, 174, 96),
     "error": discord.Colour.from_rgb(192, 57, 43),
 }

@@ -7,6 +7,7 @@ a running bot can keep serving the last good one.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 from collections.abc import Iterable, Mapping
@@ -18,6 +19,7 @@ import yaml
 from jinja2 import Template, TemplateError, TemplateSyntaxError
 from pydantic import BaseModel, ValidationError
 
+from bot.core import earnings
 from bot.core.knowledge import templates
 from bot.core.knowledge.model import (
     CHOICE_NAME_MAX,
@@ -146,6 +148,29 @@ def validate_directory(directory: Path) -> list[Problem]:
     except KnowledgeError as error:
         return error.problems
     return []
+
+
+def knowledge_warnings(directory: Path, kb: KnowledgeBase, today: dt.date) -> list[Problem]:
+    """What is valid but will age badly: for now, a missing Social Security wage base for this year."""
+    bases = kb.se_tax.social_security_wage_base
+    if today.year in bases:
+        return []
+    used = earnings.tax_year(kb.se_tax, today.year)
+    path, line = directory, 0
+    for candidate in knowledge_files(directory):
+        lines = candidate.read_text(encoding="utf-8", errors="replace").splitlines()
+        found = next((n for n, text in enumerate(lines, 1) if "social_security_wage_base:" in text), None)
+        if found:
+            path, line = candidate, found
+            break
+    return [
+        Problem(
+            path,
+            line,
+            f"warning: no Social Security wage base for {today.year} yet; replies use {used}'s "
+            f"({templates.money(bases[used])}) and say so. Add {today.year}'s from https://www.ssa.gov/oact/cola/cbb.html",
+        )
+    ]
 
 
 # --- one file ---------------------------------------------------------------------------------

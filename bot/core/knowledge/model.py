@@ -113,6 +113,10 @@ class Exam(Strict):
     open_book: Text
     delivery: Text
     note: Text | None = None
+    approximate: bool = Field(
+        default=False,
+        description="true when the question count comes from third-party guides: shown as 'about N'",
+    )
 
 
 class _Range(Strict):

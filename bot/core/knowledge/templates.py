@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from typing import Any
 
@@ -25,9 +26,11 @@ from bot.core.knowledge.model import Credential, EarningsPreset, SelfEmploymentT
 
 
 def money(value: float) -> str:
-    if abs(value - round(value)) < 0.005 and abs(value) >= 10:
-        return f"${value:,.0f}"
-    return f"${value:,.2f}"
+    """Dollars as people write them: whole above $10 when there are no cents, half-cents rounded up."""
+    cents = Decimal(repr(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    if cents == cents.to_integral_value() and abs(cents) >= 10:
+        return f"${cents:,.0f}"
+    return f"${cents:,.2f}"
 
 
 def number(value: float) -> str:

@@ -1,0 +1,110 @@
+"""Figures from a message: the numbers a student gives are read, the rest is said to be assumed."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.advisor import Advisor
+from bot.core.figures import compute, read_figures
+
+
+@pytest.fixture(scope="module")
+def advisor() -> Advisor:
+    return Advisor.from_directory()
+
+
+# (message, pace, rate, hours a week or None when not given)
+READINGS = [
+    ("i do 28 an hour at 55 cents, whats my hourly", 28, 0.55, None),
+    ("a chart takes me 4 min and pays 65c, what's that a month", 15, 0.65, None),
+    ("90 seconds per chart at 45 cents, hourly??", 40, 0.45, None),
+    ("if i code 25 charts/hr at $0.75 full time what do i make a year", 25, 0.75, 40),
+    ("i get 27 charts done per hr and they pay 0.72, whats my hourly", 27, 0.72, None),
+    ("24 charts/h x 0.70, 32 hours a week, weekly?", 24, 0.70, 32),
+    ("I get paid $1.10 per chart and do 120 charts a day. monthly?", 15, 1.10, None),
+    ("6 min each at $2 per chart, 6 hours a day - what's monthly", 10, 2.0, 30),
+]
+
+
+@pytest.mark.parametrize(("message", "pace", "rate", "hours"), READINGS)
+def test_pace_rate_and_hours_are_read(message: str, pace: float, rate: float, hours: float | None) -> None:
+    figures = read_figures(message)
+    assert figures is not None
+    assert figures.charts_per_hour == pytest.approx(pace)
+    assert figures.pay_per_chart == pytest.approx(rate)
+    assert figures.hours_per_week == (pytest.approx(hours) if hours else None)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "is 15 charts an hour good?",
+        "is $0.75 a chart good pay",
+        "cpc exam is 100 questions in 4 hours",
+        "1099 self employment tax",
+        "they promised 40 charts an hour at $1 each, too good to be true?",
+        "what is icd-10-cm",
+    ],
+)
+def test_messages_that_ask_no_arithmetic_go_to_the_search(message: str) -> None:
+    assert read_figures(message) is None
+
+
+# (message, text the reply must contain), each figure worked out by hand here
+ANSWERS = [
+    ("i do 28 an hour at 55 cents, whats my hourly", "$15.40 an hour"),  # 28 x 0.55
+    ("a chart takes me 4 min and pays 65c, what's that a month", "$1,690 a month"),  # 15 x .65 x 40 x 52 / 12
+    ("how many charts a week at 80 cents to clear $900?", "1,125"),  # 900 / 0.80
+    ("Is it accurate that 1,000 charts per week at $0.75 per chart yields $3,000 per month?", "$3,250"),
+    ("article says 40 charts an hour at 0.75 is $1600 a week?? math seems off", "$1,200"),  # 40 x .75 x 40
+    ("how much se tax on $39,000 net", "$5,510.52"),  # 39000 x .9235 x .153
+    ("how much self employment tax on net earnings of $30,000?", "$4,238.87"),  # 4238.865, half-cent up
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), ANSWERS)
+def test_ask_answers_with_computed_figures(advisor: Advisor, message: str, expected: str) -> None:
+    answer = advisor.ask(message)
+    assert answer.reply.kind == "figures" and answer.answered
+    assert expected in answer.reply.plain_text()
+
+
+def test_the_reply_says_what_it_read_and_what_it_assumed(advisor: Advisor) -> None:
+    text = advisor.ask("i do 28 an hour at 55 cents, whats my hourly").reply.plain_text()
+    assert "I read: 28 charts an hour; $0.55 a chart." in text
+    assert "I assumed: full time, 40 hours a week" in text
+    assert "/earnings charts_per_hour:28 rate:0.55 hours_per_week:40" in text
+    full_time = advisor.ask("25 charts an hour at 75 cents full time, yearly?").reply.plain_text()
+    assert "full time (40 hours a week)" in full_time and "$39,000 a year" in full_time
+
+
+def test_a_missing_input_is_asked_for(advisor: Advisor) -> None:
+    reply = advisor.ask("how much would i make at 70 cents a chart working 40 hours a week?").reply
+    assert reply.kind == "figures"
+    assert "how many charts you code an hour" in reply.body
+
+
+def test_an_impossible_pace_gets_a_clear_message(advisor: Advisor) -> None:
+    reply = advisor.ask("whats 500 charts an hour at $1 a chart").reply
+    assert reply.kind == "error"
+    assert "charts per hour must be at most 200, got 500" in reply.body
+
+
+def test_a_target_gives_the_charts_and_hours_it_needs(advisor: Advisor) -> None:
+    figures = read_figures(
+        "i want 50k a year at 70 cents a chart and 25 charts an hour, how many hours a week?"
+    )
+    assert figures is not None
+    computed = compute(figures, advisor.kb.se_tax, year=2026)
+    needed = dict(computed.needed)
+    assert needed["Charts a year for $50,000 a year"] == "71,429"  # 50000 / 0.70, rounded up
+    assert needed["Hours a week at 25 charts an hour"] == "54.9"  # 50000 / 52 / 0.70 / 25
+
+
+def test_a_year_without_its_wage_base_says_which_year_was_used(advisor: Advisor) -> None:
+    figures = read_figures("how much se tax on $39,000")
+    assert figures is not None
+    contractor = compute(figures, advisor.kb.se_tax, year=2031).contractor
+    assert contractor is not None and contractor.year == 2026
+    assert "Uses the 2026 Social Security wage base ($184,500): the 2031 figure" in contractor.year_note
+    assert compute(figures, advisor.kb.se_tax, year=2026).contractor.year_note == ""  # type: ignore[union-attr]

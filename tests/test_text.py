@@ -1,0 +1,51 @@
+"""Plain text: Discord markup removed before searching, facts compared without Markdown."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.advisor import Advisor
+from bot.core.text import clean_message, is_greeting, states
+
+
+@pytest.mark.parametrize(
+    ("message", "cleaned"),
+    [
+        ("@everyone <@&123> what is the cpc", "what is the cpc"),
+        ("<@!42> <#999> **is** the `ccs` hard <:sob:1234> <a:party:55>", "is the ccs hard"),
+        ("```\ncpc or ccs\n```", "cpc or ccs"),
+        ("see [this](https://example.com) ~~old~~ > quote", "see this old quote"),
+    ],
+)
+def test_discord_markup_is_removed(message: str, cleaned: str) -> None:
+    assert clean_message(message) == cleaned
+
+
+def test_mentions_do_not_change_the_answer() -> None:
+    advisor = Advisor.from_directory()
+    plain = advisor.ask("what is the cpc")
+    mentioned = advisor.ask("@everyone <@&123> <@456> what is the cpc")
+    assert mentioned.result.confidence == plain.result.confidence
+    assert mentioned.reply.topic_id == plain.reply.topic_id == "cpc"
+
+
+@pytest.mark.parametrize(
+    "message", ["hi", "Hello!!", "thanks!!", "ty", "good morning everyone", "thank you so much 🙏"]
+)
+def test_greetings_and_thanks_get_a_short_reply(message: str) -> None:
+    assert is_greeting(message)
+    reply = Advisor.from_directory().ask(message).reply
+    assert reply.kind == "greeting" and "/help" in reply.body
+
+
+@pytest.mark.parametrize(
+    "message", ["hi, what is the cpc", "thanks but how do i remove the a", "x", "hii im new"]
+)
+def test_a_greeting_with_a_question_is_not_just_a_greeting(message: str) -> None:
+    assert not is_greeting(message)
+
+
+def test_facts_are_compared_without_markdown_case_or_thousands_separators() -> None:
+    assert states("It is **$39,000** a year", "$39000 a year")
+    assert states("Claim-level accuracy", "claim-level")
+    assert not states("It is $39,000 a year", "$3,900")
