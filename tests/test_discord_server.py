@@ -87,6 +87,16 @@ class Bot(commands.Bot):
         async def long(interaction: discord.Interaction) -> None:
             await interaction.response.send_message("x" * 2001, allowed_mentions=NO_PINGS)
 
+        @self.tree.command(description="Read an attached file", guild=guild)
+        async def upload(interaction: discord.Interaction, file: discord.Attachment) -> None:
+            text = (await file.read()).decode()
+            await interaction.response.send_message(f"{file.filename}: {text}", allowed_mentions=NO_PINGS)
+
+        @self.tree.command(description="For server managers", guild=guild)
+        @app_commands.default_permissions(manage_guild=True)
+        async def secret(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("for managers", allowed_mentions=NO_PINGS)
+
         @self.tree.command(description="Reply without allowed_mentions", guild=guild)
         async def loud(interaction: discord.Interaction) -> None:
             await interaction.response.send_message("hello @everyone")
@@ -172,7 +182,18 @@ async def test_sync_payload_is_recorded_and_accepted(
     [put] = discord_server.find_requests("PUT", r"/applications/\d+/guilds/\d+/commands")
     assert put.status == 200
     sent = {c["name"]: c for c in put.json}
-    assert set(sent) == {"ping", "topic", "menu", "slow", "feedback", "sleepy", "long", "loud"}
+    assert set(sent) == {
+        "ping",
+        "topic",
+        "menu",
+        "slow",
+        "feedback",
+        "sleepy",
+        "long",
+        "loud",
+        "upload",
+        "secret",
+    }
     assert sent["topic"]["options"][0] == sent["topic"]["options"][0] | {
         "name": "name",
         "type": 3,
@@ -399,3 +420,112 @@ def _error_paths(tree: dict[str, object], path: tuple[str, ...] = ()) -> list[tu
         if key != "_errors" and isinstance(value, dict):
             found.extend(_error_paths(value, (*path, key)))
     return found
+
+
+# --- the world beyond one channel: categories, overwrites, pins, attachments, command permissions ---
+
+
+def text_channel(bot: discord.Client, channel_id: str) -> discord.TextChannel:
+    channel = bot.get_channel(int(channel_id))
+    assert isinstance(channel, discord.TextChannel)
+    return channel
+
+
+async def test_categories_and_channels_reach_the_client(
+    discord_server: FakeDiscord, start_bot: StartBot
+) -> None:
+    category = await discord_server.add_channel("Chapters", category=True)
+    before = await discord_server.add_channel("nyc", parent_id=category)
+    client = await start_bot(Bot(discord_server.guild_id))
+    assert text_channel(client, before).category_id == int(category)
+    during = await discord_server.add_channel("boston", parent_id=category)  # CHANNEL_CREATE
+    await discord_server.wait_for(lambda: client.get_channel(int(during)), what="the new channel")
+    assert text_channel(client, during).category is not None
+    with pytest.raises(ValueError, match="not a category"):
+        await discord_server.add_channel("x", parent_id=before)
+
+
+async def test_overwrites_decide_what_the_bot_may_do(
+    discord_server: FakeDiscord, start_bot: StartBot
+) -> None:
+    from tests.discord_server import objects as obj
+
+    hidden = await discord_server.add_channel("staff")
+    client = await start_bot(Bot(discord_server.guild_id))
+    channel = text_channel(client, hidden)
+    message = await channel.send("hello", allowed_mentions=NO_PINGS)
+    await discord_server.set_overwrites(
+        hidden, [obj.make_overwrite(discord_server.bot_role_id, 0, deny=obj.SEND_MESSAGES)]
+    )
+    with pytest.raises(discord.Forbidden) as refused:
+        await channel.send("again", allowed_mentions=NO_PINGS)
+    assert refused.value.code == 50013  # Missing Permissions
+    await message.edit(content="edited", allowed_mentions=NO_PINGS)  # editing its own message needs none
+    await discord_server.set_overwrites(
+        hidden, [obj.make_overwrite(discord_server.guild_id, 0, deny=obj.VIEW_CHANNEL)]
+    )
+    with pytest.raises(discord.Forbidden) as refused:
+        await message.edit(content="edited again", allowed_mentions=NO_PINGS)
+    assert refused.value.code == 50001  # Missing Access
+    await discord_server.delete_channel(hidden)
+    await discord_server.wait_for(
+        lambda: client.get_channel(int(hidden)) is None or None, what="CHANNEL_DELETE"
+    )
+    with pytest.raises(discord.NotFound) as gone:
+        await message.edit(content="and again", allowed_mentions=NO_PINGS)
+    assert gone.value.code == 10003  # Unknown Channel
+
+
+async def test_pins(discord_server: FakeDiscord, bot: Bot) -> None:
+    from tests.discord_server import objects as obj
+
+    channel = text_channel(bot, discord_server.channel_id)
+    message = await channel.send("pin me", allowed_mentions=NO_PINGS)
+    await message.pin()
+    assert discord_server.find_requests("PUT", r"/channels/\d+/messages/pins/\d+")[0].status == 204
+    assert [m.id async for m in channel.pins()] == [message.id]
+    notices = [m for m in discord_server.messages.values() if m["type"] == 6]
+    assert notices[0]["message_reference"]["message_id"] == str(message.id)  # "... pinned a message"
+    await discord_server.wait_gateway("CHANNEL_PINS_UPDATE")
+    await message.unpin()
+    assert [m async for m in channel.pins()] == []
+    await message.pin()
+    await discord_server.delete_message(str(message.id))  # a member deletes it by hand
+    assert [m async for m in channel.pins()] == []
+    await discord_server.wait_gateway("MESSAGE_DELETE")
+    again = await channel.send("no pin rights here", allowed_mentions=NO_PINGS)
+    await discord_server.set_overwrites(
+        discord_server.channel_id, [obj.make_overwrite(discord_server.bot_role_id, 0, deny=obj.PIN_MESSAGES)]
+    )
+    with pytest.raises(discord.Forbidden) as refused:
+        await again.pin()
+    assert refused.value.code == 50013
+
+
+async def test_a_quiet_delete_sends_no_event(discord_server: FakeDiscord, bot: Bot) -> None:
+    message = await text_channel(bot, discord_server.channel_id).send("x", allowed_mentions=NO_PINGS)
+    await discord_server.delete_message(str(message.id), quietly=True)
+    assert not discord_server.gateway_events("MESSAGE_DELETE")
+    with pytest.raises(discord.NotFound):
+        await message.edit(content="y", allowed_mentions=NO_PINGS)
+
+
+async def test_attachment_options_are_served_like_the_cdn(discord_server: FakeDiscord, bot: Bot) -> None:
+    upload = discord_server.upload("topics.yaml", b"topics: []")
+    reply = await discord_server.slash("upload", file=upload)
+    assert reply["data"]["content"] == "topics.yaml: topics: []"
+    [put] = discord_server.find_requests("PUT", r"/applications/\d+/guilds/\d+/commands")
+    option = next(c for c in put.json if c["name"] == "upload")["options"][0]
+    assert option["type"] == 11
+
+
+async def test_default_member_permissions_and_overrides(discord_server: FakeDiscord, bot: Bot) -> None:
+    assert (await discord_server.slash("secret", as_user=discord_server.moderator))["data"]["content"]
+    with pytest.raises(PermissionError, match="may not use /secret"):
+        await discord_server.send_slash("secret")  # a student: Discord does not offer the command
+    helper = await discord_server.add_role("Helper")
+    member = await discord_server.add_member("helper", [helper])
+    discord_server.allow_command("secret", helper)  # Server Settings > Integrations
+    assert (await discord_server.slash("secret", as_user=member))["data"]["content"] == "for managers"
+    discord_server.allow_command("secret", discord_server.guild_id)
+    assert (await discord_server.slash("secret"))["data"]["content"] == "for managers"

@@ -10,6 +10,11 @@
         more = await discord_server.click(reply, label="More")      # a button on that message
         deferred = await discord_server.send_slash("earnings", rate=25)
         edited = await deferred.wait_edit()               # PATCH .../messages/@original
+        lead = await discord_server.add_role("Chapter lead")       # the world grows: roles, members,
+        room = await discord_server.add_channel("nyc", parent_id=await discord_server.add_channel(
+            "New York", category=True))                   # channels and categories, with overwrites
+        upload = discord_server.upload("topics.yaml", b"topics: []")   # an attachment option's file
+        await discord_server.slash("kb validate", file=upload, as_user=discord_server.moderator)
 
 Outside pytest: `async with running_bot(bot, server): ...` does what `start_bot` does.
 Everything the bot sends is checked against Discord's limits (400 + Discord's error body) and,
@@ -18,11 +23,12 @@ when ../shared/discord-openapi.json exists, against Discord's OpenAPI spec. See 
 
 from .client import running_bot
 from .gateway import GatewayEvent
-from .interactions import FakeInteraction, Reply
+from .interactions import Attachment, FakeInteraction, Reply
 from .server import ApiError, FakeDiscord, RequestRecord
 
 __all__ = [
     "ApiError",
+    "Attachment",
     "FakeDiscord",
     "FakeInteraction",
     "GatewayEvent",

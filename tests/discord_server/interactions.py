@@ -11,8 +11,17 @@ if TYPE_CHECKING:
 
 APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
-STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
+STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11
 SELECT_TYPES = {3, 5, 6, 7, 8}
+
+
+class Attachment:
+    """A file attached to a command option: `data` is the attachment object Discord sends in
+    `resolved.attachments`, `content` the bytes its CDN URL serves (see FakeDiscord.upload)."""
+
+    def __init__(self, data: dict[str, Any], content: bytes) -> None:
+        self.data = data
+        self.content = content
 
 
 class Reply(dict[str, Any]):
@@ -155,6 +164,11 @@ def _option_value(server: FakeDiscord, kind: int, value: Any, resolved: dict[str
         return float(value)
     if kind == BOOLEAN:
         return bool(value)
+    if kind == ATTACHMENT:
+        if not isinstance(value, Attachment):
+            raise ValueError(f"an attachment option takes FakeDiscord.upload(...), not {value!r}")
+        resolved.setdefault("attachments", {})[value.data["id"]] = dict(value.data)
+        return value.data["id"]
     snowflake = str(value["id"] if isinstance(value, dict) else value)
     if kind in (USER, MENTIONABLE) and snowflake in server.members:
         member = dict(server.members[snowflake])
@@ -171,9 +185,7 @@ def _option_value(server: FakeDiscord, kind: int, value: Any, resolved: dict[str
             raise ValueError(f"no member or role with id {snowflake}")
         resolved.setdefault("roles", {})[snowflake] = role
     else:
-        raise ValueError(
-            f"option type {kind}: no such member/channel/role {value!r} (attachments: unsupported)"
-        )
+        raise ValueError(f"option type {kind}: no such member/channel/role {value!r}")
     return snowflake
 
 

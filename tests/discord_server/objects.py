@@ -26,7 +26,8 @@ USE_EXTERNAL_EMOJIS = 1 << 18
 CHANGE_NICKNAME = 1 << 26
 USE_APPLICATION_COMMANDS = 1 << 31
 SEND_MESSAGES_IN_THREADS = 1 << 38
-ALL_PERMISSIONS = (1 << 51) - 1
+PIN_MESSAGES = 1 << 51  # split from MANAGE_MESSAGES in 2025; since 2026 only it allows pinning
+ALL_PERMISSIONS = (1 << 53) - 1
 
 EVERYONE_PERMISSIONS = (
     CREATE_INSTANT_INVITE
@@ -41,8 +42,8 @@ EVERYONE_PERMISSIONS = (
     | USE_APPLICATION_COMMANDS
     | SEND_MESSAGES_IN_THREADS
 )
-BOT_ROLE_PERMISSIONS = EVERYONE_PERMISSIONS | MANAGE_MESSAGES
-MODERATOR_PERMISSIONS = MANAGE_GUILD | MANAGE_MESSAGES | MANAGE_CHANNELS
+BOT_ROLE_PERMISSIONS = EVERYONE_PERMISSIONS | MANAGE_MESSAGES | PIN_MESSAGES
+MODERATOR_PERMISSIONS = MANAGE_GUILD | MANAGE_MESSAGES | MANAGE_CHANNELS | PIN_MESSAGES
 
 
 def snowflake_at(ms: int, increment: int = 0) -> str:
@@ -133,7 +134,9 @@ def make_role(
     return role
 
 
-def make_text_channel(channel_id: str, guild_id: str, name: str, position: int) -> dict[str, Any]:
+def make_text_channel(
+    channel_id: str, guild_id: str, name: str, position: int, parent_id: str | None = None
+) -> dict[str, Any]:
     return {
         "id": channel_id,
         "type": 0,
@@ -141,7 +144,7 @@ def make_text_channel(channel_id: str, guild_id: str, name: str, position: int) 
         "name": name,
         "position": position,
         "flags": 0,
-        "parent_id": None,
+        "parent_id": parent_id,
         "topic": None,
         "nsfw": False,
         "last_message_id": None,
@@ -150,6 +153,25 @@ def make_text_channel(channel_id: str, guild_id: str, name: str, position: int) 
         "default_auto_archive_duration": 1440,
         "default_thread_rate_limit_per_user": 0,
     }
+
+
+def make_category(channel_id: str, guild_id: str, name: str, position: int) -> dict[str, Any]:
+    """A category (type 4): channels list it as their `parent_id`."""
+    return {
+        "id": channel_id,
+        "type": 4,
+        "guild_id": guild_id,
+        "name": name,
+        "position": position,
+        "flags": 0,
+        "parent_id": None,
+        "permission_overwrites": [],
+    }
+
+
+def make_overwrite(target_id: str, kind: int, *, allow: int = 0, deny: int = 0) -> dict[str, Any]:
+    """A permission overwrite: kind 0 for a role (the guild id is @everyone), 1 for a member."""
+    return {"id": target_id, "type": kind, "allow": str(allow), "deny": str(deny)}
 
 
 def make_guild(
@@ -243,6 +265,31 @@ def member_permissions(member: dict[str, Any], guild: dict[str, Any]) -> int:
         value |= roles.get(role_id, 0)
     if guild.get("owner_id") == member["user"]["id"] or value & ADMINISTRATOR:
         return ALL_PERMISSIONS
+    return value
+
+
+def channel_permissions(member: dict[str, Any], guild: dict[str, Any], channel: dict[str, Any]) -> int:
+    """A member's permissions in a channel, with its overwrites, in Discord's documented order:
+    @everyone, then the member's roles together (deny, then allow), then the member's own."""
+    base = member_permissions(member, guild)
+    if base & ADMINISTRATOR or base == ALL_PERMISSIONS:
+        return ALL_PERMISSIONS
+    overwrites = {o["id"]: o for o in channel.get("permission_overwrites") or []}
+    value = base
+    everyone = overwrites.get(guild["id"])
+    if everyone is not None:
+        value = (value & ~int(everyone["deny"])) | int(everyone["allow"])
+    deny = allow = 0
+    for role_id in member["roles"]:
+        overwrite = overwrites.get(role_id)
+        if overwrite is not None and overwrite["type"] == 0:
+            deny, allow = deny | int(overwrite["deny"]), allow | int(overwrite["allow"])
+    value = (value & ~deny) | allow
+    own = overwrites.get(member["user"]["id"])
+    if own is not None and own["type"] == 1:
+        value = (value & ~int(own["deny"])) | int(own["allow"])
+    if not value & VIEW_CHANNEL:
+        return 0  # a channel you cannot see grants nothing
     return value
 
 

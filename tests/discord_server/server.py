@@ -24,6 +24,7 @@ from .gateway import (
     GUILD_MEMBERS_INTENT,
     GUILD_MESSAGES_INTENT,
     GUILD_PRESENCES_INTENT,
+    GUILDS_INTENT,
     INVALID_SESSION,
     MESSAGE_CONTENT_INTENT,
     PRIVILEGED_INTENTS,
@@ -44,6 +45,7 @@ from .interactions import (
     SUB_COMMAND,
     SUB_COMMAND_GROUP,
     USER,
+    Attachment,
     FakeInteraction,
     Reply,
     _option_value,
@@ -69,6 +71,8 @@ MESSAGE_FLAGS_ALLOWED = EPHEMERAL | SUPPRESS_EMBEDS | SUPPRESS_NOTIFICATIONS | I
 # Which callback types each interaction type accepts.
 CALLBACK_TYPES = {APPLICATION_COMMAND: {4, 5, 9, 12}, MESSAGE_COMPONENT: {4, 5, 6, 7, 9}, AUTOCOMPLETE: {8}}
 SELECT_OPTION_KINDS = {5: USER, 6: ROLE, 7: MENTIONABLE, 8: CHANNEL}
+MAX_PINS = 250  # per channel, since 2025 (it was 50)
+CHANNEL_PINNED_MESSAGE = 6  # the system message "X pinned a message to this channel"
 
 
 @dataclass
@@ -131,7 +135,9 @@ def _flag(query: dict[str, str], name: str) -> bool:
 
 
 class FakeDiscord:
-    """A Discord-compatible server: one guild, one text channel, a student and a moderator.
+    """A Discord-compatible server: one guild, one text channel, a student and a moderator (the
+    owner). Tests add roles, members, channels and categories with `add_role`, `add_member`,
+    `add_channel`; the bot's permissions in each channel follow Discord's overwrite rules.
 
     `await start()` listens on 127.0.0.1 (random port); point discord.py at `api_base` and
     `gateway_url` (see fixtures.running_bot). Every REST request lands in `requests`.
@@ -166,6 +172,10 @@ class FakeDiscord:
         self.messages: dict[str, dict[str, Any]] = {}
         self.commands: dict[str | None, list[dict[str, Any]]] = {}  # None: global, else guild id
         self.interactions: dict[str, FakeInteraction] = {}
+        self.pins: dict[str, list[tuple[str, str]]] = {}  # channel id -> [(message id, pinned_at)]
+        self.attachments: dict[str, Attachment] = {}  # served at /attachments/... like Discord's CDN
+        # Server Settings > Integrations: command name -> {role, user or guild (@everyone) id: allowed}
+        self.command_overrides: dict[str, dict[str, bool]] = {}
         self.gateway = Gateway(self)
         self.port = 0
         self.snowflake = obj.SnowflakeFactory()
@@ -206,8 +216,105 @@ class FakeDiscord:
             self.guild_id, "Medical Coding Students", self.moderator["id"], self.channel_id, roles
         )
 
-    def bot_permissions(self) -> int:
-        return obj.member_permissions(self.members[self.application_id], self.guild)
+    def bot_permissions(self, channel_id: str | None = None) -> int:
+        """The bot's permissions in the guild, or in one channel (with its overwrites)."""
+        return self.permissions_of(self.application_id, channel_id)
+
+    def permissions_of(self, user_id: str, channel_id: str | None = None) -> int:
+        member = self.members[user_id]
+        if channel_id is None:
+            return obj.member_permissions(member, self.guild)
+        return obj.channel_permissions(member, self.guild, self.channels[channel_id])
+
+    # --- changing the world, as a server admin or a member would --------------------------------
+
+    async def add_role(self, name: str, permissions: int = 0) -> str:
+        """A new role (GUILD_ROLE_CREATE); returns its id."""
+        role = obj.make_role(self.snowflake(), name, permissions, len(self.guild["roles"]))
+        self.guild["roles"].append(role)
+        await self._dispatch_guild("GUILD_ROLE_CREATE", {"guild_id": self.guild_id, "role": role})
+        return str(role["id"])
+
+    async def add_member(self, username: str, roles: list[str] | None = None) -> dict[str, Any]:
+        """A new member with `roles` (GUILD_MEMBER_ADD, for clients with GUILD_MEMBERS); returns the user."""
+        user = obj.make_user(self.snowflake(), username, username.title())
+        self.members[user["id"]] = member = obj.make_member(user, roles or [], obj.iso_now())
+        await self._dispatch_guild(
+            "GUILD_MEMBER_ADD", member | {"guild_id": self.guild_id}, GUILD_MEMBERS_INTENT
+        )
+        return user
+
+    async def add_channel(
+        self,
+        name: str,
+        *,
+        parent_id: str | None = None,
+        category: bool = False,
+        overwrites: list[dict[str, Any]] | None = None,
+    ) -> str:
+        """A text channel (in category `parent_id`), or a category; CHANNEL_CREATE; returns its id."""
+        if parent_id is not None and self.channels.get(parent_id, {}).get("type") != 4:
+            raise ValueError(f"{parent_id} is not a category")
+        channel_id, position = self.snowflake(), len(self.channels)
+        if category:
+            channel = obj.make_category(channel_id, self.guild_id, name, position)
+        else:
+            channel = obj.make_text_channel(channel_id, self.guild_id, name, position, parent_id)
+        channel["permission_overwrites"] = list(overwrites or [])
+        self.channels[channel_id] = channel
+        await self._dispatch_guild("CHANNEL_CREATE", channel)
+        return channel_id
+
+    async def set_overwrites(self, channel_id: str, overwrites: list[dict[str, Any]]) -> None:
+        """Replace a channel's permission overwrites (CHANNEL_UPDATE), e.g. to hide it from the bot."""
+        channel = self.channels[channel_id]
+        channel["permission_overwrites"] = list(overwrites)
+        await self._dispatch_guild("CHANNEL_UPDATE", channel)
+
+    async def delete_channel(self, channel_id: str) -> None:
+        """Delete a channel and its messages (CHANNEL_DELETE)."""
+        channel = self.channels.pop(channel_id)
+        self.pins.pop(channel_id, None)
+        for message_id in [m for m, message in self.messages.items() if message["channel_id"] == channel_id]:
+            del self.messages[message_id]
+        await self._dispatch_guild("CHANNEL_DELETE", channel)
+
+    async def delete_message(self, message_id: str, *, quietly: bool = False) -> None:
+        """A member deletes a message by hand (MESSAGE_DELETE); `quietly`: no event, as if the bot
+        had been offline with its session gone."""
+        message = self.messages[str(message_id)]
+        if quietly:
+            self.messages.pop(message["id"])
+            self._unpin(message)
+        else:
+            await self._delete_message(message)
+
+    def allow_command(self, name: str, target_id: str, allowed: bool = True) -> None:
+        """What an admin does in Server Settings > Integrations: let a role, a member or everyone
+        (the guild id) use a command whatever its default_member_permissions say (or forbid it)."""
+        self.command_overrides.setdefault(name, {})[target_id] = allowed
+
+    def may_use_command(self, command: dict[str, Any], member: dict[str, Any]) -> bool:
+        """Discord's check before a member can run a command: the overrides (member, then any of
+        their roles, then @everyone), else the command's default_member_permissions."""
+        overrides = self.command_overrides.get(command["name"], {})
+        user_id = member["user"]["id"]
+        if user_id in overrides:
+            return overrides[user_id]
+        by_role = [overrides[r] for r in member["roles"] if r in overrides]
+        if by_role:
+            return any(by_role)
+        if self.guild_id in overrides:
+            return overrides[self.guild_id]
+        required = command.get("default_member_permissions")
+        if required is None:
+            return True
+        have = obj.member_permissions(member, self.guild)
+        return have & obj.ADMINISTRATOR != 0 or have & int(required) == int(required)
+
+    async def _dispatch_guild(self, event: str, data: dict[str, Any], intent: int = GUILDS_INTENT) -> None:
+        for session in self.gateway.live_sessions(self.guild_id, intent):
+            await self.gateway.dispatch_to(session, event, copy.deepcopy(data))
 
     def application_flags(self) -> int:
         flags = 1 << 23  # APPLICATION_COMMAND_BADGE
@@ -288,6 +395,7 @@ class FakeDiscord:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/", self.gateway.handle)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._handle_rest)
+        app.router.add_get("/attachments/{channel}/{attachment}/{filename}", self._serve_attachment)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -456,6 +564,12 @@ class FakeDiscord:
             ("GET", channel + r"/messages/(?P<message>\d+)", self._get_channel_message),
             ("PATCH", channel + r"/messages/(?P<message>\d+)", self._patch_channel_message),
             ("DELETE", channel + r"/messages/(?P<message>\d+)", self._delete_channel_message),
+            ("GET", channel + r"/messages/pins", self._get_pins),
+            ("PUT", channel + r"/messages/pins/(?P<message>\d+)", self._put_pin),
+            ("DELETE", channel + r"/messages/pins/(?P<message>\d+)", self._delete_pin),
+            ("GET", channel + r"/pins", self._get_pins_legacy),
+            ("PUT", channel + r"/pins/(?P<message>\d+)", self._put_pin),
+            ("DELETE", channel + r"/pins/(?P<message>\d+)", self._delete_pin),
             ("GET", r"/guilds/(?P<guild>\d+)", self._get_guild),
             ("GET", r"/guilds/(?P<guild>\d+)/channels", self._get_guild_channels),
             ("GET", r"/guilds/(?P<guild>\d+)/members/(?P<user>\d+)", self._get_member),
@@ -628,24 +742,30 @@ class FakeDiscord:
             raise ApiError(404, "Unknown Member", 10007)
         return 200, member
 
-    def _channel_of(self, call: _Call) -> dict[str, Any]:
+    def _channel_of(self, call: _Call, *needs: int) -> dict[str, Any]:
+        """The channel of the route, if the bot may see it and has every permission in `needs`."""
         channel = self.channels.get(call.params["channel"])
         if channel is None:
             raise ApiError(404, "Unknown Channel", 10003)
+        have = self.bot_permissions(channel["id"])
+        if not have & obj.VIEW_CHANNEL:
+            raise ApiError(403, "Missing Access", 50001)
+        if any(not have & need for need in needs):
+            raise ApiError(403, "Missing Permissions", 50013)
         return channel
 
     async def _get_channel(self, call: _Call) -> tuple[int, Any]:
         return 200, self._channel_of(call)
 
-    def _channel_message(self, call: _Call) -> dict[str, Any]:
-        self._channel_of(call)
+    def _channel_message(self, call: _Call, *needs: int) -> dict[str, Any]:
+        self._channel_of(call, *needs)
         message = self.messages.get(call.params["message"])
         if message is None or message["channel_id"] != call.params["channel"] or message["flags"] & EPHEMERAL:
             raise ApiError(404, "Unknown Message", 10008)
         return message
 
     async def _get_channel_messages(self, call: _Call) -> tuple[int, Any]:
-        channel = self._channel_of(call)
+        channel = self._channel_of(call, obj.READ_MESSAGE_HISTORY)
         found = [
             m
             for m in self.messages.values()
@@ -659,7 +779,7 @@ class FakeDiscord:
         return 200, found[: int(call.query.get("limit", "50"))]
 
     async def _get_channel_message(self, call: _Call) -> tuple[int, Any]:
-        return 200, self._channel_message(call)
+        return 200, self._channel_message(call, obj.READ_MESSAGE_HISTORY)
 
     def _check_message_body(self, body: Any, *, edit: bool) -> None:
         errors = FormErrors()
@@ -672,7 +792,9 @@ class FakeDiscord:
             raise ApiError(400, "Cannot send an empty message", 50006)
 
     async def _post_channel_message(self, call: _Call) -> tuple[int, Any]:
-        channel = self._channel_of(call)
+        channel = self._channel_of(call, obj.SEND_MESSAGES)
+        if channel["type"] == 4:
+            raise ApiError(400, "Cannot send messages in a non-text channel", 50008)
         body = call.body if isinstance(call.body, dict) else {}
         self._check_message_body(call.body, edit=False)
         extra: dict[str, Any] = {}
@@ -711,8 +833,103 @@ class FakeDiscord:
 
     async def _delete_channel_message(self, call: _Call) -> tuple[int, Any]:
         message = self._channel_message(call)
+        if message["author"]["id"] != self.application_id:
+            self._channel_of(call, obj.MANAGE_MESSAGES)  # anyone's message: Manage Messages
         await self._delete_message(message)
         return 204, None
+
+    # --- pins --------------------------------------------------------------------------------
+
+    async def _put_pin(self, call: _Call) -> tuple[int, Any]:
+        message = self._channel_message(call, obj.PIN_MESSAGES)
+        pinned = self.pins.setdefault(message["channel_id"], [])
+        if any(m == message["id"] for m, _ in pinned):
+            return 204, None  # pinning twice is not an error on Discord
+        if len(pinned) >= MAX_PINS:
+            raise ApiError(400, f"Maximum number of pins reached ({MAX_PINS})", 30003)
+        now = obj.iso_now()
+        pinned.append((message["id"], now))
+        message["pinned"] = True
+        await self._broadcast("MESSAGE_UPDATE", message)
+        notice = self._store_message(
+            message["channel_id"],
+            {},
+            self.bot_user,
+            kind=CHANNEL_PINNED_MESSAGE,
+            extra={
+                "message_reference": {
+                    "type": 0,
+                    "message_id": message["id"],
+                    "channel_id": message["channel_id"],
+                    "guild_id": self.guild_id,
+                }
+            },
+        )
+        await self._broadcast("MESSAGE_CREATE", notice)
+        await self._pins_update(message["channel_id"])
+        return 204, None
+
+    async def _delete_pin(self, call: _Call) -> tuple[int, Any]:
+        message = self._channel_message(call, obj.PIN_MESSAGES)
+        if self._unpin(message):
+            await self._broadcast("MESSAGE_UPDATE", message)
+            await self._pins_update(message["channel_id"])
+        return 204, None
+
+    def _unpin(self, message: dict[str, Any]) -> bool:
+        pinned = self.pins.get(message["channel_id"], [])
+        kept = [(m, at) for m, at in pinned if m != message["id"]]
+        self.pins[message["channel_id"]] = kept
+        message["pinned"] = False
+        return len(kept) != len(pinned)
+
+    async def _pins_update(self, channel_id: str) -> None:
+        pinned = self.pins.get(channel_id, [])
+        data = {"guild_id": self.guild_id, "channel_id": channel_id}
+        data["last_pin_timestamp"] = pinned[-1][1] if pinned else None
+        await self._dispatch_guild("CHANNEL_PINS_UPDATE", data)
+
+    async def _get_pins(self, call: _Call) -> tuple[int, Any]:
+        channel = self._channel_of(call, obj.READ_MESSAGE_HISTORY)
+        newest_first = list(reversed(self.pins.get(channel["id"], [])))
+        if "before" in call.query:
+            newest_first = [(m, at) for m, at in newest_first if at < call.query["before"]]
+        limit = int(call.query.get("limit", "50"))
+        items = [{"pinned_at": at, "message": self.messages[m]} for m, at in newest_first[:limit]]
+        return 200, {"items": items, "has_more": len(newest_first) > limit}
+
+    async def _get_pins_legacy(self, call: _Call) -> tuple[int, Any]:
+        channel = self._channel_of(call, obj.READ_MESSAGE_HISTORY)
+        return 200, [self.messages[m] for m, _ in reversed(self.pins.get(channel["id"], []))]
+
+    # --- attachments (Discord's CDN) -----------------------------------------------------------
+
+    def upload(
+        self, filename: str, content: bytes, content_type: str = "application/octet-stream"
+    ) -> Attachment:
+        """A file a user attaches to a command option; served at its `url` as the CDN serves it."""
+        attachment_id = self.snowflake()
+        url = f"http://127.0.0.1:{self.port}/attachments/{self.channel_id}/{attachment_id}/{filename}"
+        attachment = Attachment(
+            {
+                "id": attachment_id,
+                "filename": filename,
+                "size": len(content),
+                "url": url,
+                "proxy_url": url,
+                "content_type": content_type,
+                "ephemeral": True,
+            },
+            content,
+        )
+        self.attachments[attachment_id] = attachment
+        return attachment
+
+    async def _serve_attachment(self, request: web.Request) -> web.Response:
+        attachment = self.attachments.get(request.match_info["attachment"])
+        if attachment is None or attachment.data["filename"] != request.match_info["filename"]:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=attachment.content, content_type="application/octet-stream")
 
     def _store_message(
         self,
@@ -743,6 +960,8 @@ class FakeDiscord:
 
     async def _delete_message(self, message: dict[str, Any]) -> None:
         self.messages.pop(message["id"], None)
+        if self._unpin(message):
+            await self._pins_update(message["channel_id"])
         if not message["flags"] & EPHEMERAL:
             for session in self.gateway.live_sessions(self.guild_id, GUILD_MESSAGES_INTENT):
                 data = {"id": message["id"], "channel_id": message["channel_id"], "guild_id": self.guild_id}
@@ -797,7 +1016,11 @@ class FakeDiscord:
                 "type": kind,
                 "name": command["name"],
                 "description": command.get("description") or "",
-                "default_member_permissions": command.get("default_member_permissions"),
+                "default_member_permissions": (
+                    None
+                    if command.get("default_member_permissions") is None
+                    else str(command["default_member_permissions"])
+                ),
                 "nsfw": bool(command.get("nsfw", False)),
                 "integration_types": command.get("integration_types") or [0],
                 "contexts": command.get("contexts"),
@@ -1017,7 +1240,16 @@ class FakeDiscord:
         """Send INTERACTION_CREATE (any type) to the newest gateway session; returns its handle."""
         member = self._member_of(as_user)
         channel = self.channels[channel_id or self.channel_id]
-        permissions = str(obj.member_permissions(member, self.guild))
+        permissions = str(obj.channel_permissions(member, self.guild, channel))
+        if kind in (APPLICATION_COMMAND, AUTOCOMPLETE):
+            command, _ = self.find_command(data["name"])
+            if command is not None and not self.may_use_command(command, member):
+                # Discord's client does not even offer the command: nothing reaches the bot.
+                raise PermissionError(
+                    f"{member['user']['username']} may not use /{data['name']} "
+                    f"(default_member_permissions {command.get('default_member_permissions')}); "
+                    "see allow_command()"
+                )
         payload: dict[str, Any] = {
             "id": self.snowflake(),
             "application_id": self.application_id,
@@ -1030,7 +1262,7 @@ class FakeDiscord:
             "member": copy.deepcopy(member) | {"permissions": permissions},
             "token": "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(48),
             "version": 1,
-            "app_permissions": str(self.bot_permissions()),
+            "app_permissions": str(self.bot_permissions(channel["id"])),
             "locale": locale,
             "guild_locale": self.guild["preferred_locale"],
             "entitlements": [],

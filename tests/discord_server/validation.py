@@ -265,8 +265,12 @@ def check_command(errors: FormErrors, path: Path, command: Any) -> None:
             errors.add(
                 [*path, "options"], "APPLICATION_COMMAND_OPTIONS_INVALID", "Context menus take no options"
             )
+    # A permission bitset: Discord takes an integer or a string of digits, and answers with a string.
     permissions = command.get("default_member_permissions")
-    if permissions is not None and not (isinstance(permissions, str) and permissions.isdigit()):
+    valid = (isinstance(permissions, int) and not isinstance(permissions, bool) and permissions >= 0) or (
+        isinstance(permissions, str) and permissions.isdigit()
+    )
+    if permissions is not None and not valid:
         errors.add([*path, "default_member_permissions"], "BASE_TYPE_STRING", "Must be a string of digits.")
 
 
