@@ -24,7 +24,21 @@ ENVIRONMENT = {
     "CODING_ADVISOR_KNOWLEDGE_DIR": ("", "knowledge_dir"),
     "CODING_ADVISOR_STATE_DIR": ("", "state_dir"),
     "CODING_ADVISOR_LOG_LEVEL": ("", "log_level"),
+    "CODING_ADVISOR_MODERATOR_ROLE_IDS": ("moderation", "moderator_role_ids"),
+    "CODING_ADVISOR_MOD_LOG_CHANNEL_ID": ("moderation", "mod_log_channel_id"),
+    "CODING_ADVISOR_KNOWLEDGE_WATCH": ("", "knowledge_watch"),
+    "CODING_ADVISOR_STORAGE_PATH": ("storage", "path"),
+    "CODING_ADVISOR_QUESTION_LOG_RETENTION_DAYS": ("question_log", "retention_days"),
 }
+STORAGE_FILE = "coding-advisor.sqlite3"  # in state_dir unless storage.path says otherwise
+Snowflake = Annotated[int, Field(gt=0)]
+
+
+def _split_ids(value: object) -> object:
+    """'123, 456' (as the environment gives it) -> ['123', '456'], checked as numbers by the model."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
 
 
 class ConfigError(Exception):
@@ -46,9 +60,7 @@ class DiscordSettings(_Section):
     @field_validator("guild_ids", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
+        return _split_ids(value)
 
     @field_validator("api_base_url", "gateway_url")
     @classmethod
@@ -63,6 +75,24 @@ class CooldownSettings(_Section):
     per_seconds: Annotated[float, Field(gt=0)] = 30.0
 
 
+class ModerationSettings(_Section):
+    moderator_role_ids: list[Snowflake] = []
+    mod_log_channel_id: Snowflake | None = None
+
+    @field_validator("moderator_role_ids", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        return _split_ids(value)
+
+
+class StorageSettings(_Section):
+    path: Path | None = None  # None: <state_dir>/coding-advisor.sqlite3
+
+
+class QuestionLogSettings(_Section):
+    retention_days: Annotated[int, Field(ge=1, le=3650)] = 90
+
+
 class Settings(_Section):
     discord: DiscordSettings = DiscordSettings()
     knowledge_dir: Path = Field(default_factory=default_knowledge_dir)
@@ -70,6 +100,15 @@ class Settings(_Section):
     cooldown: CooldownSettings = CooldownSettings()
     duplicate_window_seconds: Annotated[float, Field(ge=0)] = 60.0
     log_level: str = "INFO"
+    moderation: ModerationSettings = ModerationSettings()
+    knowledge_watch: bool = True
+    storage: StorageSettings = StorageSettings()
+    question_log: QuestionLogSettings = QuestionLogSettings()
+
+    @property
+    def storage_path(self) -> Path:
+        """The database file: storage.path, else coding-advisor.sqlite3 in state_dir."""
+        return self.storage.path or Path(self.state_dir) / STORAGE_FILE
 
     @field_validator("log_level")
     @classmethod
@@ -114,4 +153,7 @@ def load_settings(path: Path | None = None, environ: dict[str, str] | None = Non
         value: Path = getattr(settings, name)
         if not value.is_absolute():
             settings = settings.model_copy(update={name: base / value})
+    if settings.storage.path is not None and not settings.storage.path.is_absolute():
+        storage = settings.storage.model_copy(update={"path": base / settings.storage.path})
+        settings = settings.model_copy(update={"storage": storage})
     return settings
