@@ -24,9 +24,11 @@ from bot.core.knowledge import templates
 from bot.core.knowledge.model import (
     CHOICE_NAME_MAX,
     EMBED_DESCRIPTION_MAX,
+    EMBED_FIELD_VALUE_MAX,
     EMBED_TOTAL_MAX,
     SELECT_OPTIONS_MAX,
     Category,
+    Chapter,
     Credential,
     EarningsPreset,
     KnowledgeFile,
@@ -70,12 +72,49 @@ class KnowledgeBase:
     roadmap: tuple[RoadmapStep, ...]
     version: str  # content hash: changes exactly when the knowledge does
     _templates: dict[str, Template] = field(repr=False, compare=False)
+    chapters: dict[str, Chapter] = field(default_factory=dict)
+    # channel or category id -> chapter id
+    chapter_channels: dict[int, str] = field(default_factory=dict, repr=False)
 
     def render_answer(self, topic_id: str, place: templates.Place | None = None) -> str:
         context = templates.template_context(
             place or templates.Place(), self.credentials, self.presets, self.se_tax
         )
         return self._templates[topic_id].render(context).strip()
+
+    def chapter_of(self, channel_ids: Iterable[int]) -> Chapter | None:
+        """The chapter of a channel, given its id then its parents' (category; for a thread, its
+        channel then that channel's category): the nearest listed one wins."""
+        for channel_id in channel_ids:
+            if channel_id in self.chapter_channels:
+                return self.chapters[self.chapter_channels[channel_id]]
+        return None
+
+    def chapter_view(self, chapter_id: str, today: dt.date) -> templates.Chapter:
+        """A chapter as templates and replies see it on `today`: upcoming sittings, the next one."""
+        chapter = self.chapters[chapter_id]
+        sittings = sorted(
+            (
+                templates.Sitting(s.date, self._credential_name(s.credential), s.place)
+                for s in chapter.exam_sittings
+                if s.date >= today
+            ),
+            key=lambda s: s.date,
+        )
+        return templates.Chapter(
+            id=chapter.id,
+            name=chapter.name,
+            city=chapter.city,
+            meetings=chapter.meetings,
+            contact=chapter.contact,
+            links=tuple(templates.Link(link.title, link.url) for link in chapter.links),
+            exam_sittings=tuple(sittings),
+            next_sitting=sittings[0] if sittings else None,
+        )
+
+    def _credential_name(self, name: str) -> str:
+        credential = self.credential(name)
+        return credential.name if credential else name
 
     def credential(self, name: str) -> Credential | None:
         """A credential by id, name or alias, case-insensitively ('cpc', 'CCS-P', 'coder certification')."""
@@ -91,31 +130,39 @@ def knowledge_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.suffix in SUFFIXES and p.is_file())
 
 
-def load_knowledge(directory: Path, place: templates.Place | None = None) -> KnowledgeBase:
-    """Load and check every file; raise KnowledgeError listing every problem found."""
+def load_knowledge(
+    directory: Path, place: templates.Place | None = None, overrides: Mapping[str, bytes] | None = None
+) -> KnowledgeBase:
+    """Load and check every file; raise KnowledgeError listing every problem found.
+
+    `overrides` maps paths relative to `directory` to file contents read instead of (or besides)
+    what is on disk, so an uploaded file can be checked as if it were in place.
+    """
     directory = Path(directory)
     if not directory.is_dir():
         raise KnowledgeError([Problem(directory, 0, "knowledge directory not found")])
-    files = knowledge_files(directory)
+    replaced = {directory / name: raw for name, raw in (overrides or {}).items()}
+    files = sorted(set(knowledge_files(directory)) | set(replaced))
     if not files:
         raise KnowledgeError([Problem(directory, 0, "no .yaml files here: is this the knowledge directory?")])
 
     problems: list[Problem] = []
     parts: list[tuple[Path, ParsedYaml, KnowledgeFile]] = []
-    digest = hashlib.sha256()
+    digest = _Version(directory)
     for path in files:
         try:
-            raw = path.read_bytes()
+            raw = replaced[path] if path in replaced else path.read_bytes()
         except OSError as error:
             problems.append(Problem(path, 0, f"cannot read the file: {error.strerror}"))
             continue
-        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + raw + b"\0")
+        digest.add(path, raw)
         result = _load_file(path, raw, problems)
         if result is not None:
             parts.append((path, *result))
 
     categories, topics, credentials, presets, se_tax, synonyms, where = _merge(parts, problems)
     roadmap = _roadmap(parts, topics, problems)
+    chapters, chapter_channels, chapter_where = _chapters(parts, problems)
     out_of_scope = tuple(dict.fromkeys(w.casefold() for _, _, part in parts for w in part.out_of_scope))
     kb_templates = _compile_templates(topics, where, problems)
     if se_tax is None and not any(p.message.startswith("YAML") for p in problems):
@@ -133,21 +180,64 @@ def load_knowledge(directory: Path, place: templates.Place | None = None) -> Kno
         synonyms,
         out_of_scope,
         roadmap,
-        digest.hexdigest()[:16],
+        digest.value(),
         kb_templates,
+        chapters,
+        chapter_channels,
     )
+    _check_chapters(kb, chapter_where, problems)
     _check_rendered(kb, where, place, problems)
     if problems:
         raise KnowledgeError(problems)
     return kb
 
 
-def validate_directory(directory: Path) -> list[Problem]:
+class _Version:
+    """The content hash of a knowledge directory: every file's name and bytes, in order."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._digest = hashlib.sha256()
+
+    def add(self, path: Path, raw: bytes) -> None:
+        self._digest.update(path.relative_to(self.directory).as_posix().encode() + b"\0" + raw + b"\0")
+
+    def value(self) -> str:
+        return self._digest.hexdigest()[:16]
+
+
+def content_version(directory: Path) -> str | None:
+    """What `KnowledgeBase.version` would be for the files on disk now, without loading them
+    (None when a file cannot be read): tells cheaply whether a reload could change anything."""
+    version = _Version(Path(directory))
     try:
-        load_knowledge(directory)
+        for path in knowledge_files(Path(directory)):
+            version.add(path, path.read_bytes())
+    except OSError:
+        return None
+    return version.value()
+
+
+def validate_directory(directory: Path, overrides: Mapping[str, bytes] | None = None) -> list[Problem]:
+    try:
+        load_knowledge(directory, overrides=overrides)
     except KnowledgeError as error:
         return error.problems
     return []
+
+
+def place_of_upload(directory: Path, filename: str) -> str:
+    """Where an uploaded file goes "under its own name": over the one file of that name in the
+    knowledge directory (topics/exams.yaml for exams.yaml), else at the top."""
+    name = Path(filename).name
+    same = [p for p in knowledge_files(directory) if p.name == name]
+    return same[0].relative_to(directory).as_posix() if len(same) == 1 else name
+
+
+def validate_upload(directory: Path, filename: str, raw: bytes) -> tuple[str, list[Problem]]:
+    """Check an uploaded knowledge file as if it were in `directory`; nothing is written."""
+    where = place_of_upload(directory, filename)
+    return where, validate_directory(directory, {where: raw})
 
 
 def knowledge_warnings(directory: Path, kb: KnowledgeBase, today: dt.date) -> list[Problem]:
@@ -444,24 +534,41 @@ def _check_rendered(
     place: templates.Place | None,
     problems: list[Problem],
 ) -> None:
-    """Render every answer as a student would see it and check Discord's limits."""
+    """Render every answer as a student would see it, outside chapters and in each chapter's
+    channels (with every exam sitting still ahead), and check Discord's limits."""
+    general = place or templates.Place()
+    places = [(general, "")] + [
+        (
+            templates.Place(general.server_name, kb.chapter_view(chapter_id, dt.date.min)),
+            f" in chapter `{chapter_id}`'s channels",
+        )
+        for chapter_id in kb.chapters
+    ]
     for topic in kb.topics.values():
         path, parsed, location = where[("topics", topic.id)]
         line = parsed.line_of((*location, "answer"))
-        try:
-            text = kb.render_answer(topic.id, place)
-        except (TemplateError, ValueError, TypeError, ArithmeticError) as error:
-            problems.append(Problem(path, line, f"topic `{topic.id}`: the answer fails to render: {error}"))
-            continue
-        if len(text) > EMBED_DESCRIPTION_MAX:
-            problems.append(
-                Problem(
-                    path,
-                    line,
-                    f"topic `{topic.id}`: the answer renders to {len(text)} characters; "
-                    f"Discord shows at most {EMBED_DESCRIPTION_MAX}: shorten it or split the topic",
+        rendered: list[str] = []
+        for shown_in, label in places:
+            try:
+                text = kb.render_answer(topic.id, shown_in)
+            except (TemplateError, ValueError, TypeError, ArithmeticError) as error:
+                problems.append(
+                    Problem(path, line, f"topic `{topic.id}`: the answer fails to render{label}: {error}")
                 )
-            )
+                break
+            if len(text) > EMBED_DESCRIPTION_MAX:
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        f"topic `{topic.id}`: the answer renders to {len(text)} characters{label}; "
+                        f"Discord shows at most {EMBED_DESCRIPTION_MAX}: shorten it or split the topic",
+                    )
+                )
+            rendered.append(text)
+        if len(rendered) < len(places):
+            continue
+        text = max(rendered, key=len)
         total = len(topic.title) + len(text) + sum(len(f.name) + len(f.value) for f in topic.fields)
         total += sum(len(s.title) + len(s.url) + 6 for s in topic.sources)
         if total > EMBED_TOTAL_MAX:
@@ -473,7 +580,7 @@ def _check_rendered(
                     f"one Discord embed holds at most {EMBED_TOTAL_MAX}",
                 )
             )
-        shown = "\n".join([text, *(f"{f.name} {f.value}" for f in topic.fields)])
+        shown = "\n".join([rendered[0], *(f"{f.name} {f.value}" for f in topic.fields)])
         for index, fact in enumerate(topic.key_facts):
             if not states(shown, fact):
                 problems.append(
@@ -494,3 +601,72 @@ def _check_rendered(
                         f"autocomplete shows at most {CHOICE_NAME_MAX}",
                     )
                 )
+
+
+# --- chapters ---------------------------------------------------------------------------------
+
+_ChapterWhere = dict[str, tuple[Path, ParsedYaml, Location]]
+
+
+def _chapters(
+    parts: list[tuple[Path, ParsedYaml, KnowledgeFile]], problems: list[Problem]
+) -> tuple[dict[str, Chapter], dict[int, str], _ChapterWhere]:
+    """Chapters from every file: unique ids, and each channel or category in one chapter only."""
+    chapters: dict[str, Chapter] = {}
+    channels: dict[int, str] = {}
+    where: _ChapterWhere = {}
+    for path, parsed, part in parts:
+        for index, chapter in enumerate(part.chapters):
+            location: Location = ("chapters", index)
+            if chapter.id in chapters:
+                first_path, first_parsed, first_location = where[chapter.id]
+                problems.append(
+                    Problem(
+                        path,
+                        parsed.line_of(location),
+                        f"chapter id `{chapter.id}` is used twice (first at "
+                        f"{first_path}:{first_parsed.line_of(first_location)}): ids must be unique",
+                    )
+                )
+                continue
+            chapters[chapter.id] = chapter
+            where[chapter.id] = (path, parsed, location)
+            for number, channel_id in enumerate(chapter.channels):
+                owner = channels.setdefault(channel_id, chapter.id)
+                if owner != chapter.id:
+                    problems.append(
+                        Problem(
+                            path,
+                            parsed.line_of((*location, "channels", number)),
+                            f"chapter `{chapter.id}`: channel {channel_id} already belongs to chapter "
+                            f"`{owner}`: a channel or category can be in one chapter only",
+                        )
+                    )
+    return chapters, channels, where
+
+
+def _check_chapters(kb: KnowledgeBase, where: _ChapterWhere, problems: list[Problem]) -> None:
+    """Sittings name credentials that exist; the links fit in one field of the /chapter card."""
+    for chapter in kb.chapters.values():
+        path, parsed, location = where[chapter.id]
+        for index, sitting in enumerate(chapter.exam_sittings):
+            if kb.credential(sitting.credential) is None:
+                known = {c.id: c for c in kb.credentials.values()}
+                problems.append(
+                    Problem(
+                        path,
+                        parsed.line_of((*location, "exam_sittings", index, "credential")),
+                        f"chapter `{chapter.id}`: credential `{sitting.credential}` is not in the credentials"
+                        f"{_did_you_mean(sitting.credential.casefold(), known)}",
+                    )
+                )
+        links = "\n".join(f"[{link.title}]({link.url})" for link in chapter.links)
+        if len(links) > EMBED_FIELD_VALUE_MAX:
+            problems.append(
+                Problem(
+                    path,
+                    parsed.line_of((*location, "links")),
+                    f"chapter `{chapter.id}`: the links add up to {len(links)} characters; "
+                    f"one card field holds {EMBED_FIELD_VALUE_MAX}: keep the most useful ones",
+                )
+            )

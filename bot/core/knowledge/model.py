@@ -199,6 +199,44 @@ class RoadmapStep(Strict):
     topics: list[Slug] = []
 
 
+# Discord ids (snowflakes) are numbers, as in `discord.guild_ids`; quoting them as text is accepted.
+DiscordId = Annotated[int, Field(gt=0, lt=1 << 64)]
+
+
+class ChapterLink(Strict):
+    title: Annotated[Text, Field(max_length=CHOICE_NAME_MAX)]
+    url: Url
+
+
+class ExamSitting(Strict):
+    """A date a chapter proctors an exam, so templates can say when the next one is."""
+
+    date: dt.date
+    credential: Annotated[Text, Field(description="a credential id or name from credentials.yaml, e.g. cpc")]
+    place: Text
+
+
+class Chapter(Strict):
+    """A local chapter and the Discord channels that belong to it (a category covers its channels)."""
+
+    id: Slug
+    name: Annotated[Text, Field(max_length=EMBED_TITLE_MAX)]
+    channels: Annotated[
+        list[DiscordId],
+        Field(
+            min_length=1, description="channel or category ids; a channel in a listed category belongs here"
+        ),
+    ]
+    city: Text | None = None
+    meetings: Annotated[Text, Field(max_length=EMBED_FIELD_VALUE_MAX)] | None = None
+    contact: Annotated[Text, Field(max_length=EMBED_FIELD_VALUE_MAX)] | None = None
+    links: list[ChapterLink] = []
+    exam_sittings: list[ExamSitting] = []
+    lead_role_ids: Annotated[
+        list[DiscordId], Field(description="roles that may pin FAQs in this chapter's channels")
+    ] = []
+
+
 class KnowledgeFile(Strict):
     """One YAML file under knowledge/. Every section is optional; the loader merges all files."""
 
@@ -215,4 +253,8 @@ class KnowledgeFile(Strict):
     out_of_scope: list[Text] = Field(
         default=[],
         description="Words and phrases that mean a question is about something else (nursing, programming).",
+    )
+    chapters: list[Chapter] = Field(
+        default=[],
+        description="Local chapters (knowledge/chapters.yaml): shown by /chapter and in templates.",
     )

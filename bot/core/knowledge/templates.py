@@ -2,16 +2,19 @@
 
 The whole context a template sees (documented in knowledge/README.md):
   server_name   the Discord server's name ("the server" offline)
-  chapter       the local chapter of the channel, or none
+  chapter       the local chapter of the channel, or none: chapter.name, .city, .meetings, .contact,
+                .links (title, url), .exam_sittings and .next_sitting (date, credential, place)
   credentials   credential records by id:  {{ credentials.cpc.exam.questions }}
   presets       earnings presets by id:    {{ presets["ed-profee"].pay_per_chart.max | money }}
   se_tax        self-employment tax data:  {{ se_tax.social_security_wage_base[2026] | money }}
   earnings(charts_per_hour, pay_per_chart, hours_per_week, weeks_per_year=52) -> weekly, monthly, ...
-Filters: money ("$39,000", "$0.75"), number ("1,000"), percent (0.153 -> "15.3%").
+Filters: money ("$39,000", "$0.75"), number ("1,000"), percent (0.153 -> "15.3%"),
+day (a date -> "Saturday 14 March 2027").
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -41,14 +44,42 @@ def percent(value: float) -> str:
     return f"{value * 100:.4g}%"
 
 
+def day(value: dt.date) -> str:
+    """A date as people write it: "Saturday 14 March 2027"."""
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+@dataclass(frozen=True)
+class Sitting:
+    """An exam sitting as templates see it: `{{ chapter.next_sitting.date | day }}`."""
+
+    date: dt.date
+    credential: str  # the credential's name when it is known ("CPC"), else as written
+    place: str
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
 @dataclass(frozen=True)
 class Chapter:
-    """A local chapter's details, shown in that chapter's channels (filled in by the chapters feature)."""
+    """A local chapter's details, as templates see them in that chapter's channels.
 
+    `next_sitting` is the first exam sitting on or after the day the answer is shown (none if
+    there is none), so the same pinned FAQ moves on by itself after each sitting.
+    """
+
+    id: str
     name: str
+    city: str | None = None
     meetings: str | None = None
     contact: str | None = None
-    url: str | None = None
+    links: tuple[Link, ...] = ()
+    exam_sittings: tuple[Sitting, ...] = ()  # upcoming ones, soonest first
+    next_sitting: Sitting | None = None
 
 
 @dataclass(frozen=True)
@@ -63,7 +94,7 @@ def make_environment() -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(
         undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
     )
-    env.filters.update(money=money, number=number, percent=percent)
+    env.filters.update(money=money, number=number, percent=percent, day=day)
     return env
 
 
