@@ -8,6 +8,7 @@ does (and against Discord's OpenAPI spec when it is present).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import os
 import sys
@@ -25,7 +26,7 @@ from tests.discord_server import FakeDiscord
 if TYPE_CHECKING:
     from tests.discord_server.fixtures import StartBot
 
-COMMANDS = {"ask", "faq", "compare", "earnings", "topics", "roadmap", "help"}
+COMMANDS = {"ask", "faq", "compare", "earnings", "topics", "roadmap", "help", "chapter", "kb", "pin"}
 CALLBACK = r"/interactions/\d+/[^/]+/callback"
 EPHEMERAL = 64
 
@@ -182,7 +183,10 @@ async def test_feedback_is_recorded(discord_server: FakeDiscord, bot: AdvisorBot
     reply = await discord_server.slash("faq", topic="cpc")
     thanks = await discord_server.click(reply, label="Helpful")
     assert "Thanks" in thanks["data"]["content"] and thanks["data"]["flags"] & EPHEMERAL
-    assert bot.feedback == [("cpc", True, int(discord_server.user["id"]))]
+    again = await discord_server.click(reply, label="Not helpful")  # the same person, the same answer
+    assert "already voted" in again["data"]["content"]
+    report = await bot.store.report(bot.clock() - dt.timedelta(days=1))
+    assert [(t.id, t.helpful, t.not_helpful) for t in report.top_topics] == [("cpc", 1, 0)]
 
 
 async def test_buttons_work_after_a_restart_and_removed_topics_answer_politely(
@@ -361,7 +365,7 @@ async def test_the_coding_advisor_command_runs_the_bot_with_a_token(
         process.terminate()
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     logs = stderr.decode()
-    assert "synced 7 commands to guild" in logs
+    assert f"synced {len(COMMANDS)} commands to guild" in logs
     assert "a-secret-token" not in logs
     assert (tmp_path / "commands.sha256").is_file()
 
@@ -396,6 +400,6 @@ async def test_sync_command_publishes_to_one_guild(discord_server: FakeDiscord, 
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 0, stderr.decode()
-    assert f"synced 7 commands to guild {discord_server.guild_id}" in stdout.decode()
+    assert f"synced {len(COMMANDS)} commands to guild {discord_server.guild_id}" in stdout.decode()
     assert {c["name"] for c in discord_server.commands[discord_server.guild_id]} == COMMANDS
     assert not discord_server.gateway_events("IDENTIFY")  # publishing needs no gateway session

@@ -342,6 +342,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ),
     ("/topics [category]", "browse every topic"),
     ("/roadmap", "the career path, step by step"),
+    ("/chapter", "your local chapter: meetings, contacts, exam sittings"),
     ("/help", "this list"),
 )
 

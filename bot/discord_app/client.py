@@ -1,12 +1,22 @@
-"""The Discord bot: a commands.Bot subclass that loads the cogs and serves the core's replies."""
+"""The Discord bot: a commands.Bot subclass that loads the cogs and serves the core's replies.
+
+Besides answering, it keeps what the moderators need running: the store (question log, votes,
+pinned FAQs), the knowledge watcher that swaps the whole Advisor on a valid edit, the mod-log
+channel, and a daily round that prunes old questions and refreshes pinned FAQs.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import datetime as dt
 import hashlib
 import itertools
 import json
 import logging
 import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +26,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
-from bot.core.advisor import Advisor
+from bot.core.advisor import Advisor, Answer
+from bot.core.knowledge.loader import Chapter, content_version
 from bot.core.knowledge.templates import Place
+from bot.core.limits import MESSAGE_CONTENT_MAX
+from bot.discord_app.checks import Refused
 from bot.discord_app.views import DYNAMIC_ITEMS, NO_MENTIONS
+from bot.live.reloader import KnowledgeReloader, ReloadResult
+from bot.live.watcher import watch_knowledge
+from bot.storage import DisabledStore, LoggedQuestion, StorageError, Store, Vote, open_store
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +43,32 @@ EXTENSIONS = (
     "bot.discord_app.cogs.credentials",
     "bot.discord_app.cogs.earnings",
     "bot.discord_app.cogs.guide",
+    "bot.discord_app.cogs.chapters",
+    "bot.discord_app.cogs.kb",
+    "bot.discord_app.cogs.pins",
 )
 COMMAND_HASH_FILE = "commands.sha256"
+MAINTENANCE_INTERVAL = 24 * 60 * 60.0  # seconds between two pruning rounds
+VOTES_REMEMBERED = 10_000  # (user, message) pairs kept in memory so one person votes once per answer
 _INSTANCES = itertools.count(1)
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def channel_chain(channel: object) -> tuple[int, ...]:
+    """A channel's id, then its parents' that may name a chapter: category; for a thread, its
+    channel and that channel's category."""
+    ids = [int(getattr(channel, "id", 0) or 0)]
+    if isinstance(channel, discord.Thread):
+        ids.append(channel.parent_id)
+        channel = channel.parent
+    category_id = getattr(channel, "category_id", None)
+    if category_id:
+        ids.append(int(category_id))
+    return tuple(i for i in ids if i)
 
 
 def apply_endpoints(settings: Settings) -> None:
@@ -51,6 +90,8 @@ class AdvisorTree(app_commands.CommandTree):
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         if isinstance(error, app_commands.CommandOnCooldown):
             message = f"You're asking quickly! Try again in {error.retry_after:.0f} s."
+        elif isinstance(error, Refused):
+            message = str(error)
         elif isinstance(error, app_commands.TransformerError):
             message = f"That value doesn't work: {error}"
         elif isinstance(error, app_commands.CheckFailure):
@@ -72,24 +113,170 @@ class AdvisorMixin:
     """What the advisor adds to a discord.py bot, sharded or not."""
 
     settings: Settings
-    advisor: Advisor
     tree: AdvisorTree
 
-    def _setup_advisor(self, settings: Settings, advisor: Advisor) -> None:
+    def _setup_advisor(self, settings: Settings, advisor: Advisor, clock: Clock | None = None) -> None:
         self.settings = settings
-        self.advisor = advisor
+        self.clock: Clock = clock or utc_now
+        self.knowledge = KnowledgeReloader(settings.knowledge_dir, advisor, self.clock)
         self.instance_number = next(_INSTANCES)  # tells bots in one process apart (cooldown buckets)
         self.auto_sync = True
-        self.feedback: list[tuple[str, bool, int]] = []
+        self.serving = True  # False: only publishing commands (`coding-advisor sync`), nothing runs
+        self.maintenance_interval = MAINTENANCE_INTERVAL
+        self.store: Store = DisabledStore("the store is not open yet")
+        self.watching = False
+        self._watch_stop = asyncio.Event()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._votes: OrderedDict[tuple[int, int], None] = OrderedDict()
         # (channel id, topic id) -> (monotonic time, jump URL) of recent public answers.
         self.recent_answers: dict[tuple[int, str], tuple[float, str]] = {}
 
+    @property
+    def advisor(self) -> Advisor:
+        """The knowledge base being served; a reload replaces it whole (read it once per request)."""
+        return self.knowledge.advisor
+
     async def setup_hook(self) -> None:
+        if self.serving:
+            await self._open_store()
         for extension in EXTENSIONS:
             await self.load_extension(extension)  # type: ignore[attr-defined]
         self.add_dynamic_items(*DYNAMIC_ITEMS)  # type: ignore[attr-defined]
+        if self.serving:
+            if self.settings.knowledge_watch:
+                await self._start_watching()  # before the gateway connects: no edit is missed
+            self._spawn(self._maintenance(), "maintenance")
+            self._spawn(self._announce_start(), "announce-start")
         if self.auto_sync:
             await self.sync_if_changed()
+
+    async def close(self) -> None:
+        self._watch_stop.set()
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await super().close()  # type: ignore[misc]
+        await self.store.close()
+
+    def _spawn(self, coroutine: Any, name: str) -> asyncio.Task[Any]:
+        """A background task kept referenced until it ends, and cancelled when the bot closes."""
+        task = asyncio.create_task(coroutine, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    # --- storage and the question log ---------------------------------------------------------
+
+    async def _open_store(self) -> None:
+        self.store = await open_store(self.settings.storage_path)
+        if self.store.problem:
+            log.error("storage: %s; the question log and pinned FAQs are off", self.store.problem)
+            return
+        await self.prune_question_log()
+
+    async def prune_question_log(self) -> int:
+        """Delete logged questions and votes older than question_log.retention_days."""
+        before = self.clock() - dt.timedelta(days=self.settings.question_log.retention_days)
+        try:
+            deleted = await self.store.prune(before)
+        except StorageError as error:
+            log.warning("old questions not pruned: %s", error)
+            return 0
+        if deleted:
+            log.info("question log: %d question(s) older than %s deleted", deleted, before.date())
+        return deleted
+
+    async def _maintenance(self) -> None:
+        """Once a day: prune the question log, and let the pinned FAQs catch up with the date."""
+        while True:
+            await asyncio.sleep(self.maintenance_interval)
+            await self.prune_question_log()
+            self.dispatch("daily_maintenance")  # type: ignore[attr-defined]
+
+    async def _announce_start(self) -> None:
+        await self.wait_until_ready()  # type: ignore[attr-defined]
+        if self.store.problem:
+            await self.mod_log(
+                f"Storage is off, so questions are not logged and pinned FAQs are not kept current: "
+                f"{self.store.problem}"
+            )
+
+    async def log_question(self, answer: Answer, place: Place) -> int | None:
+        """Record an /ask (no user id); returns its id for the votes on its answer."""
+        entry = LoggedQuestion.from_answer(
+            answer,
+            at=self.clock(),
+            chapter_id=place.chapter.id if place.chapter else None,
+            source="discord",
+        )
+        try:
+            return await self.store.log_question(entry)
+        except StorageError as error:
+            log.warning("question not logged: %s", error)
+            return None
+
+    async def record_feedback(
+        self, topic_id: str, helpful: bool, voter: tuple[int, int], question_id: int | None = None
+    ) -> bool:
+        """Store a helpful / not helpful vote; False when this (user, message) already voted.
+        Who voted is only remembered in memory, to count one vote per person and answer."""
+        if voter in self._votes:
+            return False
+        self._votes[voter] = None
+        while len(self._votes) > VOTES_REMEMBERED:
+            self._votes.popitem(last=False)
+        try:
+            await self.store.record_vote(Vote(self.clock(), topic_id, helpful, question_id))
+        except StorageError as error:
+            log.warning("vote not stored: %s", error)
+        log.info("feedback: %s was %s", topic_id, "helpful" if helpful else "not helpful")
+        return True
+
+    # --- live knowledge -----------------------------------------------------------------------
+
+    async def _start_watching(self) -> None:
+        directory = Path(self.settings.knowledge_dir)
+        self._spawn(watch_knowledge(directory, self.reload_knowledge, self._watch_stop), "knowledge-watcher")
+        self.watching = True
+        await asyncio.sleep(0)  # let the watcher register with the OS before looking at the files
+        # An edit made while the bot was starting, before the watcher was there:
+        if await asyncio.to_thread(content_version, directory) != self.advisor.kb.version:
+            await self.reload_knowledge()
+
+    async def reload_knowledge(self) -> ReloadResult:
+        """Reload now: swap in the new knowledge and say so, or keep the old and say why (once)."""
+        result = await self.knowledge.reload()
+        if result.outcome == "applied":
+            log.info("%s", result.summary())
+            await self.mod_log(result.summary())
+            self.dispatch("knowledge_reloaded", result)  # type: ignore[attr-defined]
+        elif result.outcome == "failed" and result.new_problems:
+            log.warning("%s %s", result.summary(), "; ".join(result.problems))
+            await self.mod_log(result.summary(), result.problems)
+        return result
+
+    async def mod_log(self, text: str, lines: Sequence[str] = ()) -> None:
+        """Post to moderation.mod_log_channel_id (when set): the text, then each line, in as few
+        messages as Discord's 2,000 characters allow. Never mentions anyone, never raises."""
+        channel_id = self.settings.moderation.mod_log_channel_id
+        if channel_id is None:
+            return
+        messages: list[str] = []
+        for line in (text, *lines):
+            line = line if len(line) <= MESSAGE_CONTENT_MAX else line[: MESSAGE_CONTENT_MAX - 1] + "…"
+            if messages and len(messages[-1]) + 1 + len(line) <= MESSAGE_CONTENT_MAX:
+                messages[-1] += "\n" + line
+            else:
+                messages.append(line)
+        channel = self.get_partial_messageable(channel_id)  # type: ignore[attr-defined]
+        for message in messages:
+            try:
+                await channel.send(message, allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException as error:
+                log.warning("cannot post to the mod-log channel %s: %s", channel_id, error)
+                return
 
     # --- commands sync -----------------------------------------------------------------------
 
@@ -137,12 +324,19 @@ class AdvisorMixin:
 
     # --- helpers for the cogs ----------------------------------------------------------------
 
-    def place_for(self, interaction: discord.Interaction) -> Place:
-        return Place(server_name=interaction.guild.name if interaction.guild else "this server")
+    def place_for(self, interaction: discord.Interaction, advisor: Advisor | None = None) -> Place:
+        """Where an answer is shown: the server's name and the channel's chapter, if any."""
+        channel = interaction.channel or discord.Object(interaction.channel_id or 0)
+        return self.place_in(interaction.guild, channel, advisor)
 
-    def record_feedback(self, topic_id: str, helpful: bool, user_id: int) -> None:
-        self.feedback.append((topic_id, helpful, user_id))
-        log.info("feedback: %s was %s", topic_id, "helpful" if helpful else "not helpful")
+    def place_in(self, guild: discord.Guild | None, channel: object, advisor: Advisor | None = None) -> Place:
+        advisor = advisor or self.advisor
+        chapter = self.chapter_of(channel, advisor)
+        view = advisor.kb.chapter_view(chapter.id, self.clock().date()) if chapter else None
+        return Place(server_name=guild.name if guild else "this server", chapter=view)
+
+    def chapter_of(self, channel: object, advisor: Advisor | None = None) -> Chapter | None:
+        return (advisor or self.advisor).kb.chapter_of(channel_chain(channel))
 
     def earlier_answer(self, channel_id: int | None, topic_id: str) -> str | None:
         """The link to the same topic answered publicly in this channel within the window, if any."""
@@ -178,22 +372,26 @@ def _options() -> dict[str, Any]:
 
 
 class AdvisorBot(AdvisorMixin, commands.Bot):
-    def __init__(self, settings: Settings, advisor: Advisor) -> None:
+    def __init__(self, settings: Settings, advisor: Advisor, clock: Clock | None = None) -> None:
         super().__init__(**_options())
-        self._setup_advisor(settings, advisor)
+        self._setup_advisor(settings, advisor, clock)
 
 
 class ShardedAdvisorBot(AdvisorMixin, commands.AutoShardedBot):
-    def __init__(self, settings: Settings, advisor: Advisor) -> None:
+    def __init__(self, settings: Settings, advisor: Advisor, clock: Clock | None = None) -> None:
         super().__init__(
             **_options(),
             shard_count=settings.discord.shard_count,
             shard_ids=settings.discord.shard_ids,
         )
-        self._setup_advisor(settings, advisor)
+        self._setup_advisor(settings, advisor, clock)
 
 
-def create_bot(settings: Settings, advisor: Advisor) -> AdvisorBot | ShardedAdvisorBot:
+def create_bot(
+    settings: Settings, advisor: Advisor, clock: Clock | None = None
+) -> AdvisorBot | ShardedAdvisorBot:
+    """The bot for these settings; `clock` (aware UTC datetimes) is the real time unless a test
+    passes its own."""
     if settings.discord.shard_count:
-        return ShardedAdvisorBot(settings, advisor)
-    return AdvisorBot(settings, advisor)
+        return ShardedAdvisorBot(settings, advisor, clock)
+    return AdvisorBot(settings, advisor, clock)

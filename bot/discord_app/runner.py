@@ -50,6 +50,7 @@ def sync_commands(settings: Settings, guild_id: int | None) -> int:
     async def sync() -> int:
         bot = create_bot(settings, advisor)
         bot.auto_sync = False
+        bot.serving = False  # publishing only: no store, no watcher
         async with bot:
             try:
                 await bot.login(token)

@@ -57,35 +57,43 @@ class RelatedTopicButton(discord.ui.DynamicItem[discord.ui.Button], template=r"f
 
 
 class FeedbackButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"feedback:(?P<vote>yes|no):(?P<topic>[a-z0-9-]+)"
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"feedback:(?P<vote>yes|no):(?P<topic>[a-z0-9-]+)(?::(?P<question>\d{1,19}))?",
 ):
-    """'Helpful? yes / no' under an answer; the vote is logged for the moderators."""
+    """'Helpful? yes / no' under an answer; the vote goes to the question log for the moderators.
+    Under an /ask answer the custom_id also carries the logged question's id (never a user id)."""
 
-    def __init__(self, vote: str, topic_id: str) -> None:
+    def __init__(self, vote: str, topic_id: str, question_id: int | None = None) -> None:
         yes = vote == "yes"
+        suffix = f":{question_id}" if question_id is not None else ""
         super().__init__(
             discord.ui.Button(
                 label="Helpful" if yes else "Not helpful",
                 emoji="👍" if yes else "👎",
                 style=discord.ButtonStyle.success if yes else discord.ButtonStyle.secondary,
-                custom_id=f"feedback:{vote}:{topic_id}",
+                custom_id=f"feedback:{vote}:{topic_id}{suffix}",
             )
         )
-        self.vote, self.topic_id = vote, topic_id
+        self.vote, self.topic_id, self.question_id = vote, topic_id, question_id
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> FeedbackButton:
-        return cls(match["vote"], match["topic"])
+        question = match["question"]
+        return cls(match["vote"], match["topic"], int(question) if question else None)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        _bot(interaction).record_feedback(self.topic_id, self.vote == "yes", interaction.user.id)
-        text = (
-            "Thanks for the feedback!"
-            if self.vote == "yes"
-            else ("Thanks, the moderators will look at this answer. You can also ask in the server.")
+        message_id = interaction.message.id if interaction.message else 0
+        counted = await _bot(interaction).record_feedback(
+            self.topic_id, self.vote == "yes", (interaction.user.id, message_id), self.question_id
         )
+        if not counted:
+            text = "You already voted on this answer. Thanks!"
+        elif self.vote == "yes":
+            text = "Thanks for the feedback!"
+        else:
+            text = "Thanks, the moderators will look at this answer. You can also ask in the server."
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
@@ -163,13 +171,13 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
 )
 
 
-def answer_view(reply: Reply) -> discord.ui.View | None:
+def answer_view(reply: Reply, question_id: int | None = None) -> discord.ui.View | None:
     view = discord.ui.View(timeout=None)
     for ref in reply.related[:MAX_RELATED_BUTTONS]:
         view.add_item(RelatedTopicButton(ref.id, ref.title))
     if reply.kind == "answer" and reply.topic_id:
-        view.add_item(FeedbackButton("yes", reply.topic_id))
-        view.add_item(FeedbackButton("no", reply.topic_id))
+        view.add_item(FeedbackButton("yes", reply.topic_id, question_id))
+        view.add_item(FeedbackButton("no", reply.topic_id, question_id))
     return view if view.children else None
 
 

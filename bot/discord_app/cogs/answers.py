@@ -11,7 +11,7 @@ from bot.core.replies import Reply
 from bot.discord_app.checks import per_user_cooldown
 from bot.discord_app.client import AdvisorBot
 from bot.discord_app.embeds import to_embed
-from bot.discord_app.views import NO_MENTIONS, send_reply, topics_view
+from bot.discord_app.views import NO_MENTIONS, answer_view, send_reply, topics_view
 
 PRIVATE = "Only you will see the answer"
 
@@ -20,7 +20,9 @@ class Answers(commands.Cog):
     def __init__(self, bot: AdvisorBot) -> None:
         self.bot = bot
 
-    async def _answer(self, interaction: discord.Interaction, reply: Reply, private: bool) -> None:
+    async def _answer(
+        self, interaction: discord.Interaction, reply: Reply, private: bool, question_id: int | None = None
+    ) -> None:
         """Answer, or point to the same answer given in this channel a moment ago instead of reposting."""
         public_topic = reply.topic_id if not private else None
         if public_topic:
@@ -32,7 +34,9 @@ class Answers(commands.Cog):
                     allowed_mentions=NO_MENTIONS,
                 )
                 return
-        message = await send_reply(interaction, reply, ephemeral=private)
+        message = await send_reply(
+            interaction, reply, ephemeral=private, view=answer_view(reply, question_id)
+        )
         if public_topic and message is not None:
             self.bot.remember_answer(interaction.channel_id, public_topic, message.jump_url)
 
@@ -45,8 +49,11 @@ class Answers(commands.Cog):
         question: app_commands.Range[str, 1, QUESTION_MAX],
         private: bool = False,
     ) -> None:
-        answer = self.bot.advisor.ask(question[:QUESTION_MAX], self.bot.place_for(interaction))
-        await self._answer(interaction, answer.reply, private)
+        advisor = self.bot.advisor  # one knowledge base for the whole request, even if a reload lands
+        place = self.bot.place_for(interaction, advisor)
+        answer = advisor.ask(question[:QUESTION_MAX], place)
+        question_id = await self.bot.log_question(answer, place)
+        await self._answer(interaction, answer.reply, private, question_id)
 
     @app_commands.command(description="Open one topic of the FAQ")
     @app_commands.describe(topic="Start typing: a topic, a question or a keyword", private=PRIVATE)
@@ -57,7 +64,8 @@ class Answers(commands.Cog):
         topic: app_commands.Range[str, 1, QUESTION_MAX],
         private: bool = False,
     ) -> None:
-        reply = self.bot.advisor.faq(topic[:QUESTION_MAX], self.bot.place_for(interaction))
+        advisor = self.bot.advisor
+        reply = advisor.faq(topic[:QUESTION_MAX], self.bot.place_for(interaction, advisor))
         await self._answer(interaction, reply, private)
 
     @faq.autocomplete("topic")
