@@ -1,7 +1,10 @@
-"""Test helpers: a small valid knowledge base written to a temporary directory."""
+"""Test helpers: a small valid knowledge base written to a temporary directory, a clock tests
+move by hand, and saving a file the way editors do."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import textwrap
 from pathlib import Path
 
@@ -56,3 +59,46 @@ def write_knowledge(directory: Path, files: dict[str, str] | None = None) -> Pat
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return directory
+
+
+CREDENTIALS = """
+    credentials:
+      - id: cpc
+        name: CPC
+        full_name: Certified Professional Coder
+        issuer: AAPC
+        setting: Professional-fee coding.
+        code_sets: [CPT, HCPCS Level II, ICD-10-CM]
+        exam: {questions: 100, minutes: 240, passing: 70%, open_book: AMA CPT book, delivery: Online or in person}
+        fee: {min: 399, max: 499, year: 2026}
+        membership: AAPC membership required.
+        eligibility: No prerequisite.
+        renewal: 36 CEUs every 2 years.
+        best_for: Physician-office coding.
+        url: https://www.aapc.com/certifications/cpc
+        topic: cpc
+        sources:
+          - title: AAPC — CPC exam FAQs
+            url: https://www.aapc.com/resources/cpc-exam-faqs
+        reviewed: 2026-11-27
+    """
+
+
+class FakeClock:
+    """An injected clock: aware UTC datetimes that move only when a test says so."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+def save_like_an_editor(path: Path, text: str) -> None:
+    """Save as most editors do: write a temporary file beside it, then rename it over the original."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    os.replace(temporary, path)

@@ -83,7 +83,9 @@ def test_earnings_reply_explains_bad_input(advisor: Advisor) -> None:
 
 
 def test_answers_can_name_the_server_and_chapter(advisor: Advisor) -> None:
-    place = Place(server_name="Coders Hub", chapter=Chapter(id="springfield", name="Springfield AAPC chapter"))
+    place = Place(
+        server_name="Coders Hub", chapter=Chapter(id="springfield", name="Springfield AAPC chapter")
+    )
     for topic_id in advisor.kb.topics:
         assert advisor.kb.render_answer(topic_id, place)  # every answer renders for a chapter too
 

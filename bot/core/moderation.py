@@ -168,9 +168,12 @@ def stale_entries(kb: KnowledgeBase, today: dt.date, months: int) -> list[StaleE
 
 def stale_reply(entries: Sequence[StaleEntry], months: int) -> Reply:
     if not entries:
-        return Reply(title=f"Nothing older than {months} months", body="Every entry was reviewed recently.")
+        return Reply(
+            title=f"Nothing older than {months} month{'s' if months != 1 else ''}",
+            body="Every entry was reviewed recently.",
+        )
     body = "\n".join(f"- {e.reviewed.isoformat()} · {e.section} `{e.id}` — {e.title}" for e in entries)
-    title = f"{len(entries)} entries not reviewed for {months} months"
+    title = f"{len(entries)} entries not reviewed for {months} month{'s' if months != 1 else ''}"
     return Reply(title=title, body=body, footer="Oldest first", kind="info")
 
 

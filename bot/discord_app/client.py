@@ -158,7 +158,8 @@ class AdvisorMixin:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         await super().close()  # type: ignore[misc]
-        await self.store.close()
+        store, self.store = self.store, DisabledStore("the bot has stopped")
+        await store.close()
 
     def _spawn(self, coroutine: Any, name: str) -> asyncio.Task[Any]:
         """A background task kept referenced until it ends, and cancelled when the bot closes."""

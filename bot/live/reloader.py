@@ -64,6 +64,7 @@ class KnowledgeReloader:
         self._lock = asyncio.Lock()
         self._failing: tuple[str, ...] = ()  # the problems of the current broken state, if any
         self._reported: str | None = None  # fingerprint of the broken state last reported
+        self.attempts = 0  # reloads tried since start, for /kb status and tests
 
     @property
     def last_problems(self) -> tuple[str, ...]:
@@ -85,6 +86,7 @@ class KnowledgeReloader:
         """Load the directory again, off the event loop. One reload at a time; the swap itself is
         one assignment, so a request sees either the old knowledge base or the new one."""
         async with self._lock:
+            self.attempts += 1
             try:
                 candidate = await asyncio.to_thread(self._build, self.directory)
             except KnowledgeError as error:

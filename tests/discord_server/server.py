@@ -1353,11 +1353,12 @@ class FakeDiscord:
         /,
         *,
         as_user: dict[str, Any] | str | int | None = None,
+        channel_id: str | None = None,
         **values: Any,
     ) -> FakeInteraction:
         """The user types `text` into option `focused` of `/name` (other options already filled)."""
         data = self._command_data(name, {**(options or {}), **values, focused: text}, focused)
-        return await self.send_interaction(AUTOCOMPLETE, data, as_user=as_user)
+        return await self.send_interaction(AUTOCOMPLETE, data, as_user=as_user, channel_id=channel_id)
 
     async def autocomplete(
         self,
@@ -1368,10 +1369,13 @@ class FakeDiscord:
         /,
         *,
         as_user: dict[str, Any] | str | int | None = None,
+        channel_id: str | None = None,
         timeout: float = 5.0,
         **values: Any,
     ) -> Reply:
-        ix = await self.send_autocomplete(name, focused, text, options, as_user=as_user, **values)
+        ix = await self.send_autocomplete(
+            name, focused, text, options, as_user=as_user, channel_id=channel_id, **values
+        )
         return await ix.response(timeout)
 
     async def send_click(
