@@ -6,6 +6,10 @@
     coding-advisor earnings ...         the earnings calculator (--json)
     coding-advisor validate [DIR]       check knowledge files; every problem as path:line: message
     coding-advisor schema               print the JSON Schema of a knowledge file
+    coding-advisor report               the question log: gaps and top topics (--days, --json)
+
+Questions asked with `ask` and in the console are logged to the same database as the bot's
+(storage.path in --config), unless --no-log.
 
 Bad input never ends in a traceback: one clear line on stderr and a non-zero exit.
 """
@@ -13,6 +17,7 @@ Bad input never ends in a traceback: one clear line on stderr and a non-zero exi
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import json
 import os
@@ -21,13 +26,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.config import ConfigError
+from bot.config import ConfigError, Settings, load_settings
 from bot.core import earnings
-from bot.core.advisor import Advisor
+from bot.core.advisor import Advisor, Answer
 from bot.core.knowledge import KnowledgeError, load_knowledge
 from bot.core.knowledge.loader import knowledge_warnings
 from bot.core.knowledge.paths import default_knowledge_dir
 from bot.core.knowledge.schema import SCHEMA_FILE, schema_text
+from bot.core.moderation import REPORT_DAYS_DEFAULT, QuestionReport, report_text
+from bot.storage import LoggedQuestion, Source, StorageError, Store, open_store
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -48,13 +55,30 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
 
 
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if days < 1:
+        raise argparse.ArgumentTypeError("give at least 1 day")
+    return days
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--knowledge",
         type=Path,
         metavar="DIR",
-        help="knowledge directory (default: the shipped knowledge base)",
+        help="knowledge directory (default: knowledge_dir of --config, else the shipped knowledge base)",
+    )
+    logged = argparse.ArgumentParser(add_help=False)
+    logged.add_argument(
+        "--config", type=Path, metavar="PATH", help="config file: where the question log is (storage.path)"
+    )
+    logged.add_argument(
+        "--no-log", action="store_true", help="do not record the questions in the question log"
     )
     parser = argparse.ArgumentParser(
         prog="coding-advisor",
@@ -63,7 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    commands.add_parser("console", parents=[common], help="the offline console (the default without a token)")
+    commands.add_parser(
+        "console", parents=[common, logged], help="the offline console (the default without a token)"
+    )
 
     run = commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN or discord.token)")
     run.add_argument("--config", type=Path, metavar="PATH", help="config file (see config.example.yaml)")
@@ -74,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--guild", type=int, metavar="ID", help="one server (instant) instead of the configured target"
     )
 
-    ask = commands.add_parser("ask", parents=[common], help="answer a question")
+    ask = commands.add_parser("ask", parents=[common, logged], help="answer a question")
     ask.add_argument("question", help='the question, or "-" to read one question per line from stdin')
     ask.add_argument("--json", action="store_true", help="print JSON (one object per line with -)")
 
@@ -94,6 +120,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "directory", nargs="?", type=Path, metavar="DIR", help="default: the shipped knowledge base"
+    )
+
+    report = commands.add_parser(
+        "report", help="the question log: questions without a good answer, and the top topics"
+    )
+    report.add_argument("--config", type=Path, metavar="PATH", help="config file (see config.example.yaml)")
+    report.add_argument(
+        "--days",
+        type=_days,
+        default=REPORT_DAYS_DEFAULT,
+        metavar="N",
+        help=f"the last N days (default {REPORT_DAYS_DEFAULT})",
+    )
+    report.add_argument(
+        "--json",
+        action="store_true",
+        help="print JSON: gaps [{question, count, last_seen}], top_topics [{id, count, helpful, "
+        "not_helpful}], answered, declined",
     )
 
     schema = commands.add_parser("schema", help="print the JSON Schema of a knowledge file")
@@ -131,7 +175,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "console":
         from bot.console import Console
 
-        return Console(_advisor(args)).run()
+        with QuestionLog.for_args(args, "console") as question_log:
+            return Console(_advisor(args), on_answer=question_log.record).run()
     if command in ("run", "sync"):
         from bot.config import load_settings
         from bot.discord_app import runner
@@ -148,22 +193,29 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _earnings(args)
     if command == "validate":
         return _validate(args.directory)
+    if command == "report":
+        return _report(args)
     if command == "schema":
         return _schema(args.write)
     raise CliError(f"unknown command {command!r}")
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(getattr(args, "config", None))
+
+
 def _advisor(args: argparse.Namespace) -> Advisor:
     directory = args.knowledge
+    if directory is None and getattr(args, "config", None) is not None:
+        directory = _settings(args).knowledge_dir
     if directory is not None and not directory.is_dir():
         raise CliError(f"knowledge directory not found: {directory}")
     return Advisor.from_directory(directory)
 
 
-def answer_json(advisor: Advisor, question: str) -> dict[str, Any]:
+def answer_json(question: str, answer: Answer) -> dict[str, Any]:
     from bot.console import render
 
-    answer = advisor.ask(question)
     data: dict[str, Any] = {
         "question": question,
         "answered": answer.answered,
@@ -176,26 +228,95 @@ def answer_json(advisor: Advisor, question: str) -> dict[str, Any]:
     return data
 
 
+class QuestionLog:
+    """Records the console's and the CLI's questions in the bot's question log (no user id).
+
+    Synchronous for the faces that are: one event loop for the session. A database that cannot
+    be used is one line on stderr, and the answers go on."""
+
+    def __init__(self, store: Store | None, runner: asyncio.Runner | None, source: Source) -> None:
+        self._store, self._runner, self._source = store, runner, source
+
+    @classmethod
+    def for_args(cls, args: argparse.Namespace, source: Source) -> QuestionLog:
+        if getattr(args, "no_log", False):
+            return cls(None, None, source)
+        path = _settings(args).storage_path
+        runner = asyncio.Runner()
+        store = runner.run(open_store(path))
+        if store.problem:
+            print(f"coding-advisor: not logging questions: {store.problem}", file=sys.stderr)
+        return cls(store, runner, source)
+
+    def __enter__(self) -> QuestionLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._runner is not None:
+            if self._store is not None:
+                self._runner.run(self._store.close())
+            self._runner.close()
+
+    def record(self, answer: Answer) -> None:
+        if self._store is None or self._runner is None:
+            return
+        entry = LoggedQuestion.from_answer(
+            answer, at=dt.datetime.now(dt.UTC), chapter_id=None, source=self._source
+        )
+        try:
+            self._runner.run(self._store.log_question(entry))
+        except StorageError as error:
+            print(f"coding-advisor: question not logged: {error}", file=sys.stderr)
+            self._store = None  # once is enough
+
+
 def _ask(args: argparse.Namespace) -> int:
     from bot.console import render
 
     advisor = _advisor(args)
-    if args.question != "-":
-        if not args.question.strip():
-            raise CliError("the question is empty")
-        if args.json:
-            print(json.dumps(answer_json(advisor, args.question), ensure_ascii=False))
-        else:
-            print(render(advisor.ask(args.question).reply), end="")
-        return 0
-    for line in sys.stdin:
-        question = line.strip()
-        if not question:
-            continue
-        if args.json:
-            print(json.dumps(answer_json(advisor, question), ensure_ascii=False), flush=True)
-        else:
-            print(render(advisor.ask(question).reply))
+    questions = [args.question] if args.question != "-" else (line.strip() for line in sys.stdin)
+    if args.question != "-" and not args.question.strip():
+        raise CliError("the question is empty")
+    with QuestionLog.for_args(args, "cli") as question_log:
+        for question in questions:
+            if not question:
+                continue
+            answer = advisor.ask(question)
+            question_log.record(answer)
+            if args.json:
+                print(json.dumps(answer_json(question, answer), ensure_ascii=False), flush=True)
+            elif args.question != "-":
+                print(render(answer.reply), end="")
+            else:
+                print(render(answer.reply))
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    path = settings.storage_path
+    if not path.is_file():
+        raise CliError(
+            f"no question log at {path}: the bot makes it when it starts (see storage.path; pass --config)"
+        )
+
+    async def read() -> QuestionReport:
+        from bot.storage.sqlite import SqliteStore
+
+        store = await SqliteStore.open(path)
+        try:
+            return await store.report(dt.datetime.now(dt.UTC) - dt.timedelta(days=args.days))
+        finally:
+            await store.close()
+
+    try:
+        report = asyncio.run(read())
+    except StorageError as error:
+        raise CliError(str(error), EXIT_PROBLEMS) from None
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        print(report_text(report, args.days), end="")
     return 0
 
 

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from bot.core.advisor import Advisor
+from bot.core.advisor import Advisor, Answer
 from bot.core.replies import Reply, error_reply, help_reply
 
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)]+)\)")
@@ -46,8 +46,9 @@ def render(reply: Reply, width: int = 100) -> str:
 
 
 class Console:
-    def __init__(self, advisor: Advisor):
+    def __init__(self, advisor: Advisor, on_answer: Callable[[Answer], None] | None = None):
         self.advisor = advisor
+        self.on_answer = on_answer  # e.g. the question log, as the bot keeps one for /ask
         self.commands: dict[str, Callable[[list[str], str], Reply]] = {
             "ask": self._ask,
             "faq": self._faq,
@@ -92,7 +93,10 @@ class Console:
     def _ask(self, args: list[str], rest: str) -> Reply:
         if not rest:
             return error_reply("Type a question after /ask, e.g. /ask cpc or ccs?")
-        return self.advisor.ask(rest).reply
+        answer = self.advisor.ask(rest)
+        if self.on_answer is not None:
+            self.on_answer(answer)
+        return answer.reply
 
     def _faq(self, args: list[str], rest: str) -> Reply:
         if not rest:

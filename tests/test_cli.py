@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,11 +24,19 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
     )
 
 
-def _env() -> dict[str, str]:
-    import os
+_state: dict[str, str] = {}
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _question_log_elsewhere(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The questions these tests ask are logged in a temporary state_dir, not in the checkout."""
+    _state["dir"] = str(tmp_path_factory.mktemp("state"))
+
+
+def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
     env["PYTHONIOENCODING"] = "utf-8"
+    env["CODING_ADVISOR_STATE_DIR"] = _state["dir"]
     return env
 
 
@@ -149,7 +158,17 @@ def test_the_committed_schema_matches_the_model() -> None:
 
 
 def test_help_everywhere() -> None:
-    for args in ([], ["ask"], ["earnings"], ["validate"], ["schema"], ["console"], ["run"], ["sync"]):
+    for args in (
+        [],
+        ["ask"],
+        ["earnings"],
+        ["validate"],
+        ["schema"],
+        ["console"],
+        ["run"],
+        ["sync"],
+        ["report"],
+    ):
         done = run(*args, "--help")
         assert done.returncode == 0 and "usage: coding-advisor" in done.stdout
 
@@ -158,3 +177,64 @@ def test_no_token_starts_the_console() -> None:
     done = run(stdin="/earnings 25 0.75 40\n/quit\n")
     assert done.returncode == 0, done.stderr
     assert "offline console" in done.stdout and "$39,000" in done.stdout
+
+
+# --- the question log and the report --------------------------------------------------------------
+
+
+def _config(tmp_path: Path) -> Path:
+    config = tmp_path / "config.yaml"
+    config.write_text("storage:\n  path: log.sqlite3\n")  # relative to the config file
+    return config
+
+
+def test_asked_questions_are_logged_and_reported(tmp_path: Path) -> None:
+    config = str(_config(tmp_path))
+    questions = "best pizza in town?\nBest pizza in town\nhow do i remove the a\n"
+    assert run("ask", "-", "--config", config, stdin=questions).returncode == 0
+    assert run("ask", "what is the CPC credential", "--config", config, "--no-log").returncode == 0
+    session = run("console", "--config", config, stdin="cpc or ccs which one should i get\n/quit\n")
+    assert session.returncode == 0, session.stderr
+    assert (tmp_path / "log.sqlite3").is_file()
+
+    done = run("report", "--config", config, "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert set(data) == {"gaps", "top_topics", "answered", "declined"}
+    assert (data["answered"], data["declined"]) == (2, 2)
+    [gap] = data["gaps"]
+    assert set(gap) == {"question", "count", "last_seen"}
+    assert gap["question"].casefold().startswith("best pizza in town") and gap["count"] == 2
+    assert {t["id"] for t in data["top_topics"]} == {"removing-the-a", "cpc-vs-ccs"}  # not cpc: --no-log
+    assert set(data["top_topics"][0]) == {"id", "count", "helpful", "not_helpful"}
+
+    text = run("report", "--config", config, "--days", "7")
+    assert "last 7 days: 2 answered, 2 declined" in text.stdout and "   2  " in text.stdout
+
+
+@pytest.mark.parametrize(
+    ("setup", "words"),
+    [
+        ("missing", "no question log at"),
+        ("corrupt", "the database file is damaged"),
+        ("days", "give at least 1 day"),
+    ],
+)
+def test_report_problems_are_one_line(tmp_path: Path, setup: str, words: str) -> None:
+    config = _config(tmp_path)
+    if setup == "corrupt":
+        (tmp_path / "log.sqlite3").write_bytes(b"not a database" * 100)
+    args = ["report", "--config", str(config)] + (["--days", "0"] if setup == "days" else [])
+    done = run(*args)
+    assert done.returncode != 0
+    assert words in done.stderr.strip().splitlines()[-1]  # argparse shows the usage line above it
+    assert "Traceback" not in done.stderr
+
+
+def test_a_broken_question_log_does_not_stop_the_answers(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    (tmp_path / "log.sqlite3").write_bytes(b"not a database" * 100)
+    done = run("ask", "how do i remove the a", "--config", str(config))
+    assert done.returncode == 0 and 'Removing the "A"' in done.stdout
+    assert done.stderr.strip().startswith("coding-advisor: not logging questions:")
+    assert "damaged" in done.stderr and len(done.stderr.strip().splitlines()) == 1
