@@ -51,6 +51,11 @@ def test_the_environment_overrides_the_file(tmp_path: Path) -> None:
         ("discord:\n  api_base_url: localhost:8080\n", "must be a full URL"),
         ("log_level: loud\n", "use DEBUG, INFO, WARNING or ERROR"),
         ("discord:\n  guild_ids: [abc]\n", "`discord.guild_ids.0`"),
+        ("moderation:\n  moderator_role_ids: [abc]\n", "`moderation.moderator_role_ids.0`"),
+        ("moderation:\n  mod_log_channel_id: -5\n", "`moderation.mod_log_channel_id`"),
+        ("knowledge_watch: sometimes\n", "`knowledge_watch`"),
+        ("question_log:\n  retention_days: 0\n", "`question_log.retention_days`"),
+        ("storage:\n  file: x.db\n", "`storage.file`: Extra inputs are not permitted"),
     ],
 )
 def test_mistakes_are_one_clear_message(tmp_path: Path, text: str, words: str) -> None:
@@ -65,3 +70,35 @@ def test_mistakes_are_one_clear_message(tmp_path: Path, text: str, words: str) -
 def test_a_missing_file_is_reported(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="config file not found"):
         load_settings(tmp_path / "nope.yaml", {})
+
+
+def test_moderation_storage_and_question_log_settings(tmp_path: Path) -> None:
+    defaults = load_settings(None, {})
+    assert defaults.moderation.moderator_role_ids == [] and defaults.moderation.mod_log_channel_id is None
+    assert defaults.knowledge_watch is True and defaults.question_log.retention_days == 90
+    assert defaults.storage_path == defaults.state_dir / "coding-advisor.sqlite3"
+
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "moderation:\n  moderator_role_ids: [11, 12]\n  mod_log_channel_id: 13\n"
+        "knowledge_watch: false\nstorage:\n  path: data/log.sqlite3\nquestion_log:\n  retention_days: 30\n"
+    )
+    settings = load_settings(path, {})
+    assert settings.moderation.moderator_role_ids == [11, 12] and settings.moderation.mod_log_channel_id == 13
+    assert settings.knowledge_watch is False and settings.question_log.retention_days == 30
+    assert settings.storage_path == tmp_path / "data" / "log.sqlite3"  # relative to the file
+
+    overridden = load_settings(
+        path,
+        {
+            "CODING_ADVISOR_MODERATOR_ROLE_IDS": "21, 22",
+            "CODING_ADVISOR_MOD_LOG_CHANNEL_ID": "23",
+            "CODING_ADVISOR_KNOWLEDGE_WATCH": "true",
+            "CODING_ADVISOR_STORAGE_PATH": str(tmp_path / "elsewhere.sqlite3"),
+            "CODING_ADVISOR_QUESTION_LOG_RETENTION_DAYS": "7",
+        },
+    )
+    assert overridden.moderation.moderator_role_ids == [21, 22]
+    assert overridden.moderation.mod_log_channel_id == 23 and overridden.knowledge_watch is True
+    assert overridden.storage_path == tmp_path / "elsewhere.sqlite3"
+    assert overridden.question_log.retention_days == 7

@@ -272,7 +272,7 @@ class SqliteStore:
         rows = await self._rows(
             "SELECT guild_id, channel_id, topic_id, message_id, content_hash, pinned_at FROM pins"
             " WHERE (? IS NULL OR guild_id = ?) AND (? IS NULL OR channel_id = ?)"
-            " ORDER BY channel_id, pinned_at",
+            " ORDER BY channel_id, pinned_at, message_id",
             (guild_id, guild_id, channel_id, channel_id),
         )
         return [_pin(row) for row in rows]

@@ -11,7 +11,15 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from bot.core.limits import (  # noqa: F401  (re-exported: the model's users import them from here)
     CHOICE_NAME_MAX,
@@ -199,8 +207,19 @@ class RoadmapStep(Strict):
     topics: list[Slug] = []
 
 
-# Discord ids (snowflakes) are numbers, as in `discord.guild_ids`; quoting them as text is accepted.
-DiscordId = Annotated[int, Field(gt=0, lt=1 << 64)]
+def _discord_id(value: object) -> object:
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)  # quoting an id as text is fine
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(
+            f"{value!r} is not a Discord id: ids are numbers (in Discord, turn on Developer Mode, then "
+            "right-click the channel, category or role > Copy ID)"
+        )
+    return value
+
+
+# Discord ids (snowflakes) are numbers, as in `discord.guild_ids`.
+DiscordId = Annotated[int, Field(gt=0, lt=1 << 64), BeforeValidator(_discord_id)]
 
 
 class ChapterLink(Strict):
