@@ -6,6 +6,7 @@ turns into an embed. A line without a leading slash is a question, as if typed a
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shlex
 import sys
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.core.advisor import Advisor, Answer
+from bot.core.chapters import chapter_reply, no_chapter_reply
 from bot.core.replies import Reply, error_reply, help_reply
 
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)]+)\)")
@@ -46,9 +48,15 @@ def render(reply: Reply, width: int = 100) -> str:
 
 
 class Console:
-    def __init__(self, advisor: Advisor, on_answer: Callable[[Answer], None] | None = None):
+    def __init__(
+        self,
+        advisor: Advisor,
+        on_answer: Callable[[Answer], None] | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
+    ):
         self.advisor = advisor
         self.on_answer = on_answer  # e.g. the question log, as the bot keeps one for /ask
+        self.today = today  # which exam sittings are still ahead
         self.commands: dict[str, Callable[[list[str], str], Reply]] = {
             "ask": self._ask,
             "faq": self._faq,
@@ -56,6 +64,7 @@ class Console:
             "earnings": self._earnings,
             "topics": self._topics,
             "roadmap": self._roadmap,
+            "chapter": self._chapter,
             "help": lambda args, rest: help_reply(),
         }
 
@@ -127,6 +136,17 @@ class Console:
         steps = [self.advisor.roadmap(i) for i in range(max(len(self.advisor.kb.roadmap), 1))]
         body = "\n\n".join(f"**{s.title}**\n{s.body}" for s in steps)
         return Reply(title="Career roadmap", body=body, kind="info")
+
+    def _chapter(self, args: list[str], rest: str) -> Reply:
+        """A terminal has no channel: a chapter by id, or the list of them."""
+        kb = self.advisor.kb
+        if rest in kb.chapters:
+            return chapter_reply(kb, rest, self.today())
+        listing = no_chapter_reply(kb)
+        if not kb.chapters:
+            return listing
+        ids = ", ".join(kb.chapters)
+        return Reply(title="Local chapters", body=f"{listing.body}\n\nType `/chapter ID` with one of: {ids}.")
 
     def _topics(self, args: list[str], rest: str) -> Reply:
         return self.advisor.topics(rest or None)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 
 from bot.console import Console
 from bot.core.advisor import Advisor
+from tests.helpers import CREDENTIALS, write_knowledge
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +69,31 @@ def test_blank_lines_print_nothing(console: Console) -> None:
 def test_hostile_text_is_handled(console: Console) -> None:
     for line in ("@everyone " * 50, "\u200b\u200b\u200b", "コーディングの資格", "x" * 6000, "**__~~||`"):
         assert console.handle(line).strip()
+
+
+def test_chapters_in_the_console(console: Console, tmp_path: Path) -> None:
+    assert "No local chapters yet" in console.handle("/chapter")  # the shipped knowledge has none
+    chapters = """
+        chapters:
+          - id: nyc
+            name: NYC chapter
+            channels: [111]
+            meetings: Second Tuesday, 7 pm
+            exam_sittings:
+              - {date: 2027-03-13, credential: cpc, place: Midtown Library}
+        """
+    write_knowledge(tmp_path, {"credentials.yaml": CREDENTIALS, "chapters.yaml": chapters})
+    local = Console(Advisor.from_directory(tmp_path), today=lambda: dt.date(2027, 1, 10))
+    listing = local.handle("/chapter")
+    assert "**NYC chapter**" not in listing and "NYC chapter" in listing and "/chapter ID" in listing
+    card = local.handle("/chapter nyc")
+    assert "Second Tuesday, 7 pm" in card and "Saturday 13 March 2027: CPC at Midtown Library" in card
+
+
+def test_console_questions_go_to_the_question_log() -> None:
+    asked: list[str] = []
+    logged = Console(Advisor.from_directory(), on_answer=lambda answer: asked.append(answer.result.question))
+    logged.handle("how do i remove the a")
+    logged.handle("/ask best pizza in town")
+    logged.handle("/faq cpc")  # opening a topic is not a question
+    assert asked == ["how do i remove the a", "best pizza in town"]

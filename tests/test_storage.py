@@ -168,7 +168,9 @@ async def test_a_locked_database_is_one_line(tmp_path: Path, monkeypatch: pytest
 
 
 async def test_a_place_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
-    store = await open_store(Path("/proc/coding-advisor/log.sqlite3"))  # a read-only file system
+    blocker = tmp_path / "a-file"
+    blocker.write_text("a file where the database's folder should be")
+    store = await open_store(blocker / "log.sqlite3")
     assert store.problem is not None and "cannot write the database" in store.problem
     assert "check the permissions" in store.problem
     directory = tmp_path / "a-folder"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from bot.core.advisor import Answer
+from bot.core.limits import QUESTION_MAX
 from bot.core.moderation import LISTED_MAX, QuestionReport
 
 Source = Literal["discord", "console", "cli"]
@@ -39,9 +40,8 @@ class LoggedQuestion:
     ) -> LoggedQuestion:
         result = answer.result
         topic = answer.reply.topic_id or (result.matches[0].id if result.matches else None)
-        return cls(
-            at, result.question, topic, round(result.confidence, 4), answer.reply.kind, chapter_id, source
-        )
+        text = result.question[:QUESTION_MAX]  # what Discord allows; a CLI line could be any length
+        return cls(at, text, topic, round(result.confidence, 4), answer.reply.kind, chapter_id, source)
 
 
 @dataclass(frozen=True)
