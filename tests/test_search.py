@@ -82,3 +82,22 @@ def test_among_2000_entries_it_still_beats_plain_bm25(advisor: Advisor) -> None:
     assert len(documents) == 2000
     assert ours.top1_accuracy >= bm25.top1_accuracy + 0.05
     assert ours.decline_rate >= 0.90
+
+
+@pytest.mark.parametrize(
+    "question", ["what is the CDEX?", "cmc cert worth it?", "how much is the CEHRS exam", "what is the cpc-z"]
+)
+def test_a_credential_it_does_not_describe_is_declined_naming_those_it_knows(
+    advisor: Advisor, question: str
+) -> None:
+    answer = advisor.ask(question)
+    assert not answer.answered and answer.reply.kind == "decline"
+    assert "I don't have an entry for" in answer.reply.title
+    assert "CPC" in answer.reply.body and "CCS" in answer.reply.body
+
+
+@pytest.mark.parametrize("question", ["WHAT IS THE CPC EXAM LIKE", "is the CPC-A hard to remove", "LOL"])
+def test_known_names_and_shouting_are_not_mistaken_for_unknown_credentials(
+    advisor: Advisor, question: str
+) -> None:
+    assert "I don't have an entry" not in advisor.ask(question).reply.title

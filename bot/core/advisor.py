@@ -16,7 +16,7 @@ from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.knowledge.paths import default_knowledge_dir
 from bot.core.knowledge.templates import Place
 from bot.core.search import Match, SearchIndex, SearchResult, build_index
-from bot.core.text import clean_message, is_greeting
+from bot.core.text import clean_message, credential_names, is_greeting
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,11 @@ class Advisor:
         if figures is not None:
             computed = compute(figures, self.kb.se_tax)
             return Answer(SearchResult(text, (), 1.0, True), replies.figures_reply(computed), computed)
+        unknown = [name for name in credential_names(text) if self.index.is_unknown_name(name.casefold())]
+        if unknown:
+            # Never answer a credential it does not describe with another one.
+            result = SearchResult(text, (), 0.0, False)
+            return Answer(result, replies.unknown_credential_reply(self.kb, unknown[0]))
         result = self.index.search(text)
         return Answer(result, replies.ask_reply(self.kb, result, place))
 

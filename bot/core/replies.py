@@ -112,6 +112,17 @@ def ask_reply(kb: KnowledgeBase, result: SearchResult, place: Place | None = Non
     return Reply(title="I'm not sure about that one", body=body, related=closest, kind="decline")
 
 
+def unknown_credential_reply(kb: KnowledgeBase, name: str) -> Reply:
+    """Declining a credential the knowledge base does not describe, and saying which it does."""
+    known = ", ".join(c.name for c in kb.credentials.values())
+    return Reply(
+        title=f"I don't have an entry for {name.upper()}",
+        body=f"I won't guess about {name.upper()}: the moderators haven't written it up yet, so check with its "
+        f"issuer or ask a moderator. Credentials I can tell you about: {known}. `/compare` puts two side by side.",
+        kind="decline",
+    )
+
+
 def greeting_reply(thanks: bool = False) -> Reply:
     return Reply(
         title="You're welcome! 😊" if thanks else "Hi! 👋",

@@ -56,6 +56,7 @@ CANDIDATES = 20
 COMMON_SHARE, COMMON_MIN = 0.25, 100  # a word in more topics than this does not pick candidates
 OUT_OF_SCOPE = "\x00out-of-scope"  # a term no topic has: the question is about something else
 _WORD = re.compile(r"[a-z0-9]+")
+_COMPOUND = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"))
 
 
@@ -259,6 +260,12 @@ class SearchIndex:
             for term, listed in postings.items()
         }
         # Typo repair looks up the most common spelling first, so ties go to the likelier word.
+        self._compounds = {
+            c
+            for doc in self.documents
+            for text in doc.fields.values()
+            for c in _COMPOUND.findall(normalize(text))
+        }
         known = vocabulary.keys() | self.analyzer.synonym_words()
         self._vocabulary = known
         self._by_frequency = sorted(known, key=lambda w: (-vocabulary[w], w))
@@ -287,6 +294,14 @@ class SearchIndex:
         # Closest first; then a typo rarely changes the first letter; then the more common word.
         best = min(found, key=lambda f: (f[1], f[0][0] != word[0], f[2]))
         return best[0]
+
+    def knows(self, word: str) -> bool:
+        """Whether any topic (or synonym) uses this word, or hyphenated name like "cpc-p", as written."""
+        return word in self._vocabulary or word in self._compounds
+
+    def is_unknown_name(self, word: str) -> bool:
+        """A name ("cdeo", "cpc-z") that no topic uses and that is no everyday word or chat filler."""
+        return not (self.knows(word) or word in STOPWORDS or english_frequency(word) >= REAL_WORD_FREQUENCY)
 
     def query_groups(self, question: str) -> list[tuple[str, ...]]:
         return self.analyzer.groups([self._repair(w) for w in words(question)])

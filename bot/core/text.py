@@ -49,6 +49,21 @@ _GREETING = re.compile(
 )
 
 
+# A credential as students name one: "CDEO", "CPC-P", or lower case beside a word that says so.
+_CREDENTIAL_CAPS = re.compile(r"\b[A-Z]{3,5}(?:-[A-Z]{1,2})?\b")
+_CREDENTIAL_WORDED = re.compile(
+    r"\b([a-z]{3,5}(?:-[a-z]{1,2})?)\s+(?:cert|certs|certification|credential|exam|test)\b"
+    r"|\b(?:what(?:'?s| is) (?:the |an? )?|get (?:the |my |an? )?)([a-z]{3,5}-[a-z]{1,2})\b"
+)
+
+
+def credential_names(text: str) -> list[str]:
+    """Words in a message that name a credential the way students write one ("CDEO", "cdeo cert")."""
+    found = [m.group(0) for m in _CREDENTIAL_CAPS.finditer(text)]
+    found += [m.group(1) or m.group(2) for m in _CREDENTIAL_WORDED.finditer(text.casefold())]
+    return list(dict.fromkeys(found))
+
+
 def is_greeting(text: str) -> bool:
     """A hello or a thank-you with nothing else in it ("hi", "thanks!!", "good morning everyone")."""
     return _GREETING.match(text.casefold().strip()) is not None
