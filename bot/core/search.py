@@ -17,14 +17,18 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 import snowballstemmer
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.core.decline import DeclineModel, shipped_model
 from bot.core.knowledge import KnowledgeBase
+
+if TYPE_CHECKING:
+    from bot.core.autocomplete import Suggester
 
 # Words that carry no topic: question words, pronouns, chat filler. Domain words are never here.
 STOPWORDS = frozenset(
@@ -271,9 +275,6 @@ class SearchIndex:
         self._by_frequency = sorted(known, key=lambda w: (-vocabulary[w], w))
         self._repair = lru_cache(maxsize=4096)(self._repair_uncached)
         _english()  # load the word list now, not on the first question
-        # Every phrasing of every topic in one list, so autocomplete is one call into rapidfuzz.
-        self._phrasing_texts = [" ".join(words(e)) for doc in self.documents for e in doc.examples]
-        self._phrasing_owner = [n for n, doc in enumerate(self.documents) for _ in doc.examples]
 
     def _analyse(self, text: str) -> list[str]:
         return self.analyzer.terms(self.analyzer.expand(words(text)))
@@ -438,20 +439,15 @@ class SearchIndex:
         confidence = self.decline.probability(features)
         return SearchResult(question, matches, round(confidence, 3), confidence >= self.decline.threshold)
 
+    @cached_property
+    def suggester(self) -> Suggester:
+        from bot.core.autocomplete import Suggester  # it builds on this module's words and Match
+
+        return Suggester.from_documents(self.documents)
+
     def suggest(self, text: str, limit: int = 25) -> list[Match]:
-        """Autocomplete: topics whose title, questions or aliases look like what is typed so far."""
-        if not words(text):
-            return [Match(d.id, d.title, 1.0) for d in self.documents[:limit]]
-        found = process.extract(
-            " ".join(words(text)), self._phrasing_texts, scorer=fuzz.WRatio, score_cutoff=50, limit=limit * 8
-        )
-        best: dict[int, float] = {}
-        for _, score, position in found:  # best first: keep each topic's best phrasing
-            best.setdefault(self._phrasing_owner[position], score / 100)
-        return [
-            Match(self.documents[n].id, self.documents[n].title, round(score, 3))
-            for n, score in list(best.items())[:limit]
-        ]
+        """Autocomplete over these documents: bot/core/autocomplete.py, the one implementation."""
+        return self.suggester.suggest(text, limit)
 
 
 def topic_documents(kb: KnowledgeBase) -> list[Document]:
