@@ -97,6 +97,10 @@ class Suggester:
         # A topic's answer to a typed word depends only on the word: cached across calls and keystrokes.
         self._word_scores = lru_cache(maxsize=4096)(self._word_scores_uncached)
 
+    def clear_cache(self) -> None:
+        """Forget the per-word matches (for measuring the first call with a new word)."""
+        self._word_scores.cache_clear()
+
     @classmethod
     def from_documents(cls, documents: Sequence[Document]) -> Suggester:
         """Over search documents: the first example is the title, the others count as questions."""
