@@ -216,13 +216,13 @@ class ConsoleCompleter(Completer):
         advisor = self.console.advisor
         argument = argument.lstrip()
         name = name.lower()
-        if name == "faq":
-            for match in advisor.suggest(argument):
-                yield Completion(match.id, -len(argument), display_meta=match.title)
+        if name == "faq":  # a category lists its topics: offered first when its id is being typed
             wanted = argument.strip().casefold()
             for category in advisor.kb.categories.values():
                 if wanted and category.id.startswith(wanted):
                     yield Completion(category.id, -len(argument), display_meta=f"category: {category.title}")
+            for match in advisor.suggest(argument):
+                yield Completion(match.id, -len(argument), display_meta=match.title)
         elif name == "compare":
             word = re.split(r"[\s,&/]+", argument)[-1]  # the credential being typed
             for match in advisor.suggest_credentials(word):
