@@ -18,7 +18,7 @@ from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.knowledge.paths import default_knowledge_dir
 from bot.core.knowledge.templates import Place
 from bot.core.search import Match, SearchIndex, SearchResult, build_index
-from bot.core.text import clean_message, credential_names, is_greeting
+from bot.core.text import clean_message, credential_names, is_greeting, question_part
 
 CATEGORY_MATCH = 0.6  # /topics: below this autocomplete score, a word names no category
 
@@ -64,6 +64,12 @@ class Advisor:
             result = SearchResult(text, (), 0.0, False)
             return Answer(result, replies.unknown_credential_reply(self.kb, unknown[0]))
         result = self.index.search(text)
+        focus = question_part(text)
+        if focus and not result.answered:
+            # A story before the question: the question alone may be clearer than the whole message.
+            focused = self.index.search(focus)
+            if focused.answered:
+                result = focused
         return Answer(result, replies.ask_reply(self.kb, result, place))
 
     def faq(self, text: str, place: Place | None = None) -> replies.Reply:

@@ -164,7 +164,8 @@ def figures_reply(computed: Computed) -> Reply:
             f"is **{money(c.se_tax)}**: 15.3% (12.4% Social Security + 2.9% Medicare) on 92.35% of net "
             f"({money(c.taxable_earnings)}). Half of it ({money(c.se_tax_deduction)}) is deductible. "
             f"Income tax comes on top. Figures use the {c.year} Social Security wage base "
-            f"({money(c.wage_base)}). {c.year_note}\n\nFor your own situation, ask a tax professional (free help: IRS VITA)."
+            f"({money(c.wage_base)}). {c.year_note}\n\nNo SE tax is due when net earnings from self-employment "
+            f"are under {money(c.minimum)} for the year (Schedule SE).\n\nFor your own situation, ask a tax professional (free help: IRS VITA)."
         )
         return Reply(title=f"Self-employment tax: {money(c.se_tax)} a year", body=body, kind="figures")
     e = computed.earnings
@@ -181,13 +182,15 @@ def figures_reply(computed: Computed) -> Reply:
         values = {"hour": e.hourly, "week": e.weekly, "month": e.monthly, "year": e.annual}
         asked = [p for p in ("hour", "week", "month", "year") if p in f.asked] or ["week", "year"]
         headline = "**" + ", ".join(f"{money(values[p])} {_per(p)}" for p in asked) + "** gross. "
-        if f.target is not None and f.target.period in values:
+        if f.target is not None and f.target.period in values and not f.asks_needed:
             said = values[f.target.period]
             headline += (
                 f"You mentioned {money(f.target.amount)} {_per(f.target.period)}: at these numbers it is "
                 f"**{money(said)}** {_per(f.target.period)}. "
             )
         fields.extend(earnings_reply(e).fields)
+    if f.asks_needed and computed.needed:
+        headline = "; ".join(f"{what}: **{value}**" for what, value in computed.needed) + ". " + headline
     fields = [*(Field(what, value, True) for what, value in computed.needed), *fields]
     command = (
         f"`/earnings charts_per_hour:{number(e.charts_per_hour)} rate:{e.pay_per_chart:g} "
