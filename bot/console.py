@@ -153,13 +153,25 @@ class Console:
 
             return interactive(self, stdout, environ, self.state_dir)
         print(BANNER, file=stdout)
-        while True:
-            line = stdin.readline()
-            if not line or line.strip().lower() in QUIT:
-                return 0
-            output = self.handle(line)
-            if output:
-                print(output, file=stdout)
+        person = stdin.isatty()  # typing, with the output going to a file or a pipe
+        try:
+            while True:
+                if person:
+                    stdout.write("\n> ")
+                    stdout.flush()
+                line = stdin.readline()
+                if not line or line.strip().lower() in QUIT:
+                    if person and not line:
+                        stdout.write("\n")  # Ctrl-D: the shell's prompt on its own line
+                    return 0
+                output = self.handle(line)
+                if output:
+                    print(output, file=stdout)
+        except KeyboardInterrupt:
+            if not person:
+                raise  # a script interrupted: the usual 130
+            stdout.write("\n")
+            return 0
 
     def _ask(self, args: list[str], rest: str) -> Reply:
         if not rest:

@@ -14,7 +14,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, TextIO
+from typing import ClassVar, TextIO
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
@@ -30,10 +30,8 @@ from rich.markdown import Heading, Markdown, MarkdownElement
 from rich.table import Table
 from rich.text import Text
 
+from bot.console import BANNER, QUIT, Console
 from bot.core.replies import Reply, ReplyKind
-
-if TYPE_CHECKING:
-    from bot.console import Console
 
 HISTORY_FILE = "console_history"
 HISTORY_MAX = 1000  # entries kept in the history file
@@ -254,8 +252,6 @@ def _pager_keys() -> KeyBindings:
 
 def interactive(console: Console, stdout: TextIO, environ: Mapping[str, str], state_dir: Path | None) -> int:
     """The console at a terminal, until Ctrl-D, /quit, or Ctrl-C twice in a row."""
-    from bot.console import BANNER, QUIT
-
     out = make_rich_console(stdout, environ)
     depth = None if colours_wanted(environ) else ColorDepth.DEPTH_1_BIT  # the menus still need reverse video
     session: PromptSession[str] = PromptSession(

@@ -240,3 +240,17 @@ def test_the_history_file_is_private_and_trimmed(tmp_path: Path, monkeypatch: py
         "question 2",
     ]
     assert history(tmp_path) == ["question 2", "question 3", "question 4"]
+
+
+def test_typing_with_the_output_in_a_pipe_gets_plain_lines(state: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "NO_COLOR")}
+    env["CODING_ADVISOR_STATE_DIR"] = str(state)
+    command = f"{sys.executable} -m bot console | cat; echo exit=${{PIPESTATUS[0]}}"
+    child = pexpect.spawn("bash", ["-c", command], env=env, encoding="utf-8", timeout=30)
+    child.expect_exact("> ")
+    child.send("/faq professional-vs-facility\r")
+    child.expect_exact("Sources:")  # the plain rendering
+    child.send(CTRL_D)
+    child.expect_exact("exit=0")
+    assert "\x1b[" not in str(child.before) and "**" not in str(child.before)
+    child.expect(pexpect.EOF)
