@@ -44,6 +44,7 @@ TYPO_CLOSE, TYPO_ONE, TYPO_TWO = 0.8, 0.75, 0.6  # close: one edit after the sam
 PREFIX_TYPO = 0.65  # the word being typed is a typo of the start of a word: "remvo" ~ "removing"
 COMMON_SHARE = 0.25  # a typed word matching more entries than this does not nominate candidates
 MIN_SCORE = 0.3  # below this share of the typed words, an entry is not offered
+MAX_WORDS = 12  # an autocomplete box holds a few words; of a pasted story, the first ones and the last
 NAME_COVER = 0.1  # weight of "how much of a name (title, alias, id) is typed": "cpc" is the CPC first
 
 
@@ -176,6 +177,8 @@ class Suggester:
         `asked` (entry id -> how often it was asked, e.g. from a question log) orders the empty box
         and breaks ties; without it the entries' own order does."""
         asked = asked or {}
+        if limit < 1:
+            return []
         tokens = list(dict.fromkeys(words(text)))
         if not tokens:
             first = heapq.nsmallest(
@@ -186,6 +189,9 @@ class Suggester:
         # it may be the start of anything.
         if any(t not in STOPWORDS for t in tokens):
             tokens = [t for t in tokens[:-1] if t not in STOPWORDS] + tokens[-1:]
+        tokens = (
+            tokens[: MAX_WORDS - 1] + tokens[-1:] if len(tokens) > MAX_WORDS else tokens
+        )  # a pasted story
         per_token = [self._word_scores(t, i == len(tokens) - 1) for i, t in enumerate(tokens)]
         count = max(len(self.entries), 1)
         # A word matching few entries says more: idf over the entries it matches at all.
@@ -195,10 +201,10 @@ class Suggester:
         # The words that tell entries apart nominate the candidates; a word matching most entries
         # only adds to their scores. If an entry matched by common words alone could still make the
         # list, everything matched is a candidate after all.
-        selective = [s for _, s in scored if len(s) <= max(limit, count * COMMON_SHARE)] or [scored[0][1]]
-        candidates: set[int] = set().union(*selective)
-        scores = self._scores(candidates, scored, total)
-        common_only = sum(w for w, s in scored if not any(s is t for t in selective)) / total
+        common = max(limit, count * COMMON_SHARE)
+        selective = [n for n, (_, matched) in enumerate(scored) if len(matched) <= common] or [0]
+        scores = self._scores(set().union(*(scored[n][1] for n in selective)), scored, total)
+        common_only = sum(w for n, (w, _) in enumerate(scored) if n not in selective) / total
         lift = NAME_COVER / (1 - NAME_COVER)  # the most a name's cover can move an entry up, in score
         if common_only >= MIN_SCORE and (
             len(scores) < limit or _kth(scores.values(), limit) - lift <= common_only
