@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings, offline_storage_path
 from bot.core import earnings
 from bot.core.advisor import Advisor, Answer
 from bot.core.knowledge import KnowledgeError, load_knowledge
@@ -75,7 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     logged = argparse.ArgumentParser(add_help=False)
     logged.add_argument(
-        "--config", type=Path, metavar="PATH", help="config file: where the question log is (storage.path)"
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="config file: its knowledge_dir, its storage.path for the question log, and its state_dir "
+        "(the console's history; default: CODING_ADVISOR_STATE_DIR, else your user state directory)",
     )
     logged.add_argument(
         "--no-log", action="store_true", help="do not record the questions in the question log"
@@ -173,10 +177,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command is None:
         command = "run" if os.environ.get("DISCORD_TOKEN") else "console"
     if command == "console":
-        from bot.console import Console
-
-        with QuestionLog.for_args(args, "console") as question_log:
-            return Console(_advisor(args), on_answer=question_log.record).run()
+        return _console(args)
     if command in ("run", "sync"):
         from bot.config import load_settings
         from bot.discord_app import runner
@@ -202,6 +203,15 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(getattr(args, "config", None))
+
+
+def _console(args: argparse.Namespace) -> int:
+    from bot.config import console_state_dir
+    from bot.console import Console
+
+    with QuestionLog.for_args(args, "console") as question_log:
+        state_dir = console_state_dir(getattr(args, "config", None))
+        return Console(_advisor(args), state_dir=state_dir, on_answer=question_log.record).run()
 
 
 def _advisor(args: argparse.Namespace) -> Advisor:
@@ -241,7 +251,7 @@ class QuestionLog:
     def for_args(cls, args: argparse.Namespace, source: Source) -> QuestionLog:
         if getattr(args, "no_log", False):
             return cls(None, None, source)
-        path = _settings(args).storage_path
+        path = offline_storage_path(getattr(args, "config", None))
         runner = asyncio.Runner()
         store = runner.run(open_store(path))
         if store.problem:
@@ -293,8 +303,7 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    path = settings.storage_path
+    path = offline_storage_path(args.config)
     if not path.is_file():
         raise CliError(
             f"no question log at {path}: the bot makes it when it starts (see storage.path; pass --config)"

@@ -35,6 +35,8 @@ from bot.discord_app.views import send_reply
 from bot.storage import StorageError
 
 UPLOAD_MAX_BYTES = 512 * 1024  # a knowledge file is a few kilobytes; this refuses anything else
+Days = app_commands.Range[int, 1, 3650]
+DAYS = f"Over the last this many days (default {REPORT_DAYS_DEFAULT})"
 
 
 class Knowledge(commands.Cog):
@@ -103,19 +105,15 @@ class Knowledge(commands.Cog):
         await self._send(interaction, stale_reply(entries, months))
 
     @kb.command(description="Questions declined or voted not helpful, most frequent first")
-    @app_commands.describe(days=f"Over the last this many days (default {REPORT_DAYS_DEFAULT})")
-    async def gaps(
-        self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 3650] = REPORT_DAYS_DEFAULT
-    ) -> None:
+    @app_commands.describe(days=DAYS)
+    async def gaps(self, interaction: discord.Interaction, days: Days = REPORT_DAYS_DEFAULT) -> None:
         report = await self._report(interaction, days)
         if report is not None:
             await self._send(interaction, gaps_reply(report, days))
 
     @kb.command(description="Top topics, answered and declined counts, helpful votes")
-    @app_commands.describe(days=f"Over the last this many days (default {REPORT_DAYS_DEFAULT})")
-    async def stats(
-        self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 3650] = REPORT_DAYS_DEFAULT
-    ) -> None:
+    @app_commands.describe(days=DAYS)
+    async def stats(self, interaction: discord.Interaction, days: Days = REPORT_DAYS_DEFAULT) -> None:
         report = await self._report(interaction, days)
         if report is not None:
             await self._send(interaction, stats_reply(report, self.bot.advisor.kb, days))
