@@ -51,6 +51,8 @@ def test_a_session_of_every_command(console: Console) -> None:
         ("/earnings 25 abc 40", "must be numbers"),
         ("/earnings 25 0.75", "Usage: /earnings"),
         ("/earnings 25 0.75 100", "at most 80"),
+        ("/earnings 25 inf 40", "pay per chart (USD): inf is not a number"),
+        ("/earnings nan 0.75 40", "charts per hour: nan is not a number"),
         ('/ask "unclosed', "Could not read that"),
         ("/topics nope", "Categories:"),
     ],
