@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 from jinja2 import Template, TemplateError, TemplateSyntaxError
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from bot.core import earnings
 from bot.core.knowledge import templates
@@ -195,7 +195,7 @@ def _load_file(path: Path, raw: bytes, problems: list[Problem]) -> tuple[ParsedY
         return None
 
     for location, line in parsed.duplicates:
-        problems.append(Problem(path, line, f"`{_describe(location, parsed)}` is written twice: keep one"))
+        problems.append(Problem(path, line, f"`{parsed.describe(location)}` is written twice: keep one"))
     if parsed.data is None:
         problems.append(Problem(path, 1, "the file is empty: add a section such as `topics:`, or delete it"))
         return None
@@ -209,71 +209,8 @@ def _load_file(path: Path, raw: bytes, problems: list[Problem]) -> tuple[ParsedY
     except ValidationError as error:
         for detail in error.errors():
             location = tuple(detail["loc"])
-            problems.append(Problem(path, parsed.line_of(location), _explain(detail, location, parsed)))
+            problems.append(Problem(path, parsed.line_of(location), parsed.explain(detail, KnowledgeFile)))
         return None
-
-
-def _describe(location: Location, parsed: ParsedYaml) -> str:
-    """('topics', 2, 'sources') -> 'topics[2] (cpc).sources', naming the entry by its id when it has one."""
-    text = ""
-    node: Any = parsed.data
-    for part in location:
-        if isinstance(part, int):
-            text += f"[{part}]"
-            node = node[part] if isinstance(node, list) and part < len(node) else None
-            if isinstance(node, dict) and isinstance(node.get("id"), str):
-                text += f" ({node['id']})"
-        else:
-            text += f".{part}" if text else str(part)
-            node = node.get(part) if isinstance(node, dict) else None
-    return text
-
-
-def _model_at(location: Location) -> type[BaseModel]:
-    """The model whose keys are valid at `location`, e.g. ('topics', 0) -> Topic."""
-    model: type[BaseModel] = KnowledgeFile
-    for part in location:
-        if isinstance(part, int) or part not in model.model_fields:
-            continue
-        nested = [
-            t
-            for t in _types_in(model.model_fields[part].annotation)
-            if isinstance(t, type) and issubclass(t, BaseModel)
-        ]
-        if nested:
-            model = nested[0]
-    return model
-
-
-def _types_in(annotation: Any) -> Iterable[Any]:
-    yield annotation
-    for arg in getattr(annotation, "__args__", ()):
-        yield from _types_in(arg)
-    for arg in getattr(annotation, "__metadata__", ()):
-        yield from _types_in(arg)
-    origin = getattr(annotation, "__origin__", None)
-    if origin is not None:
-        yield from _types_in(origin)
-
-
-def _explain(detail: Mapping[str, Any], location: Location, parsed: ParsedYaml) -> str:
-    where = _describe(location, parsed)
-    kind = detail["type"]
-    if kind == "missing":
-        return f"`{where}` is missing: every entry needs `{location[-1]}`"
-    if kind == "extra_forbidden":
-        key = str(location[-1])
-        allowed = list(_model_at(location[:-1]).model_fields)
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        hint = f"did you mean `{close[0]}`?" if close else f"allowed here: {', '.join(allowed)}"
-        parent = f"in `{_describe(location[:-1], parsed)}`" if len(location) > 1 else "at the top of the file"
-        return f"unknown key `{key}` {parent}: {hint}"
-    message = str(detail["msg"]).removeprefix("Value error, ")
-    if kind == "literal_error":
-        message = f"{message}, got {detail['input']!r}"
-    elif kind.startswith(("date_", "datetime_")):
-        message = f"{detail['input']!r} is not a valid date: write it as YYYY-MM-DD, like 2026-11-27"
-    return f"`{where}`: {message}"
 
 
 # --- across files -----------------------------------------------------------------------------
