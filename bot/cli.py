@@ -139,7 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"coding-advisor: {error}", file=sys.stderr)
         return error.code
     except ConfigError as error:
-        print(f"coding-advisor: {error}", file=sys.stderr)
+        for problem in error.problems:
+            print(f"coding-advisor: {problem}", file=sys.stderr)
         return EXIT_USAGE
     except KnowledgeError as error:
         print("coding-advisor: the knowledge base has problems:", file=sys.stderr)

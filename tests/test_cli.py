@@ -266,3 +266,17 @@ def test_ask_keeps_one_output_line_per_input_line() -> None:
         "cpc or ccs which one should i get",
     ]
     assert [item["answered"] for item in lines] == [True, False, False, True]
+
+
+def test_every_config_problem_is_a_line_of_its_own(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text("discord:\n  tokn: x\nlog_level: loud\n")
+    done = run("run", "--config", str(config), environ={"DISCORD_GUILD_IDS": "abc"})
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "coding-advisor: environment variable DISCORD_GUILD_IDS='abc': 'abc' is not a server id: server ids "
+        "are numbers, copy one in Discord with right-click on the server > Copy Server ID (turn on Developer "
+        "Mode first)",
+        f"coding-advisor: {config}:2: unknown key `tokn` in `discord`: did you mean `token`?",
+        f"coding-advisor: {config}:3: `log_level`: use DEBUG, INFO, WARNING or ERROR",
+    ]
