@@ -295,15 +295,14 @@ def _earnings(args: argparse.Namespace) -> int:
 
 def _validate(directory: Path | None, today: dt.date | None = None) -> int:
     directory = directory or default_knowledge_dir()
+    today = today or dt.date.today()
     try:
-        kb = load_knowledge(directory)
+        kb = load_knowledge(directory, today=today)
     except KnowledgeError as error:
         _print_all(map(str, error.problems))
         print(f"{len(error.problems)} problem(s) in {directory}", file=sys.stderr)
         return EXIT_PROBLEMS  # decided before printing: a closed stdout cannot turn it into success
-    _print_all(
-        [*map(str, knowledge_warnings(directory, kb, today or dt.date.today())), f"{directory}: valid"]
-    )
+    _print_all([*map(str, knowledge_warnings(directory, kb, today)), f"{directory}: valid"])
     return 0
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from bot.core.knowledge import KnowledgeError, load_knowledge, validate_directory
-from tests.helpers import write_knowledge
+from bot.core.knowledge.loader import knowledge_warnings
+from tests.helpers import TODAY, write_knowledge
 
 TOPIC = """
 topics:
@@ -253,14 +255,14 @@ def test_each_mistake_is_reported_with_file_line_and_advice(
         if isinstance(data, bytes):
             (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp_path / name).write_bytes(data)
-    problems = validate_directory(tmp_path)
+    problems = validate_directory(tmp_path, today=TODAY)
     rendered = [str(p) for p in problems]
     expected_prefix = f"{tmp_path / where}:{line}: "
     assert any(r.startswith(expected_prefix) and words in r for r in rendered), "\n".join(rendered)
 
 
 def test_the_base_knowledge_is_valid(tmp_path: Path) -> None:
-    kb = load_knowledge(write_knowledge(tmp_path))
+    kb = load_knowledge(write_knowledge(tmp_path), today=TODAY)
     assert list(kb.topics) == ["cpc", "ccs"]
     assert kb.topics["cpc"].related == ["ccs"]
 
@@ -277,25 +279,25 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
         },
     )
     with pytest.raises(KnowledgeError) as caught:
-        load_knowledge(tmp_path)
+        load_knowledge(tmp_path, today=TODAY)
     files = {p.path.name for p in caught.value.problems}
     assert files == {"a.yaml", "b.yaml", "c.yaml"}
     assert any("category `nope` does not exist" in p.message for p in caught.value.problems)
 
 
 def test_a_missing_directory_is_one_clear_problem(tmp_path: Path) -> None:
-    problems = validate_directory(tmp_path / "nowhere")
+    problems = validate_directory(tmp_path / "nowhere", today=TODAY)
     assert len(problems) == 1
     assert "not found" in problems[0].message
 
 
 def test_version_changes_exactly_when_the_knowledge_does(tmp_path: Path) -> None:
-    first = load_knowledge(write_knowledge(tmp_path)).version
-    assert load_knowledge(tmp_path).version == first
+    first = load_knowledge(write_knowledge(tmp_path), today=TODAY).version
+    assert load_knowledge(tmp_path, today=TODAY).version == first
     (tmp_path / "topics" / "cpc.yaml").write_text(
         (tmp_path / "topics" / "cpc.yaml").read_text().replace("professional coding", "physician coding")
     )
-    assert load_knowledge(tmp_path).version != first
+    assert load_knowledge(tmp_path, today=TODAY).version != first
 
 
 def test_an_unreadable_file_is_a_problem_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -309,19 +311,36 @@ def test_an_unreadable_file_is_a_problem_not_a_crash(tmp_path: Path, monkeypatch
         return original(self)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    problems = [str(p) for p in validate_directory(tmp_path)]
+    problems = [str(p) for p in validate_directory(tmp_path, today=TODAY)]
     assert f"{unreadable}:0: cannot read the file: Permission denied" in problems
 
 
 def test_a_missing_wage_base_for_this_year_warns_without_failing(tmp_path: Path) -> None:
-    import datetime as dt
-
-    from bot.core.knowledge.loader import knowledge_warnings
-
-    kb = load_knowledge(write_knowledge(tmp_path))
+    kb = load_knowledge(write_knowledge(tmp_path), today=TODAY)
     assert knowledge_warnings(tmp_path, kb, dt.date(2026, 6, 1)) == []
     [warning] = knowledge_warnings(tmp_path, kb, dt.date(2027, 1, 2))
     assert str(warning).startswith(
         f"{tmp_path / 'tax.yaml'}:6: warning: no Social Security wage base for 2027"
     )
     assert "replies use 2026's ($184,500)" in str(warning)
+
+
+def test_the_future_is_judged_by_the_clock_given(tmp_path: Path) -> None:
+    write_knowledge(tmp_path)  # every entry reviewed 2026-11-27
+    assert validate_directory(tmp_path, today=dt.date(2026, 11, 27)) == []
+    # A day of grace: a moderator a time zone ahead of the server writes their own today.
+    assert validate_directory(tmp_path, today=dt.date(2026, 11, 26)) == []
+    problems = [str(p) for p in validate_directory(tmp_path, today=dt.date(2026, 11, 25))]
+    assert len([p for p in problems if "2026-11-27 is in the future" in p]) == 3
+
+
+def test_entries_not_reviewed_for_a_year_are_warned_about(tmp_path: Path) -> None:
+    kb = load_knowledge(write_knowledge(tmp_path), today=TODAY)
+    assert not any("reviewed" in w.message for w in knowledge_warnings(tmp_path, kb, dt.date(2027, 11, 27)))
+    warnings = [str(w) for w in knowledge_warnings(tmp_path, kb, dt.date(2027, 11, 28))]
+    cpc = tmp_path / "topics" / "cpc.yaml"
+    assert f"{cpc}:11: warning: topic `cpc` was last reviewed 2026-11-27, over a year ago: " in "\n".join(
+        warnings
+    )
+    assert any(w.startswith(f"{tmp_path / 'tax.yaml'}:10: warning: `self_employment_tax`") for w in warnings)
+    assert any("no Social Security wage base for 2027" in w for w in warnings)

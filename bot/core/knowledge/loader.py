@@ -91,9 +91,15 @@ def knowledge_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.suffix in SUFFIXES and p.is_file())
 
 
-def load_knowledge(directory: Path, place: templates.Place | None = None) -> KnowledgeBase:
-    """Load and check every file; raise KnowledgeError listing every problem found."""
+def load_knowledge(
+    directory: Path, place: templates.Place | None = None, *, today: dt.date | None = None
+) -> KnowledgeBase:
+    """Load and check every file; raise KnowledgeError listing every problem found.
+
+    `today` is the clock `reviewed` dates are checked against (default: the real date).
+    """
     directory = Path(directory)
+    context = {"today": today or dt.date.today()}
     if not directory.is_dir():
         raise KnowledgeError([Problem(directory, 0, "knowledge directory not found")])
     files = knowledge_files(directory)
@@ -110,7 +116,7 @@ def load_knowledge(directory: Path, place: templates.Place | None = None) -> Kno
             problems.append(Problem(path, 0, f"cannot read the file: {error.strerror}"))
             continue
         digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + raw + b"\0")
-        result = _load_file(path, raw, problems)
+        result = _load_file(path, raw, problems, context)
         if result is not None:
             parts.append((path, *result))
 
@@ -142,16 +148,69 @@ def load_knowledge(directory: Path, place: templates.Place | None = None) -> Kno
     return kb
 
 
-def validate_directory(directory: Path) -> list[Problem]:
+def validate_directory(directory: Path, *, today: dt.date | None = None) -> list[Problem]:
+    """Every problem of the knowledge in `directory` (empty when it is valid)."""
     try:
-        load_knowledge(directory)
+        load_knowledge(directory, today=today)
     except KnowledgeError as error:
         return error.problems
     return []
 
 
+REVIEW_MAX_DAYS = 365  # an entry not reviewed for longer is worth checking against its sources
+
+
 def knowledge_warnings(directory: Path, kb: KnowledgeBase, today: dt.date) -> list[Problem]:
-    """What is valid but will age badly: for now, a missing Social Security wage base for this year."""
+    """What is valid but has aged, judged by `today`: entries not reviewed for a year, and a
+    missing Social Security wage base for this year."""
+    return _stale_reviews(directory, kb, today) + _missing_wage_base(directory, kb, today)
+
+
+def _stale_reviews(directory: Path, kb: KnowledgeBase, today: dt.date) -> list[Problem]:
+    entries: list[tuple[str, str, str, dt.date]] = [
+        *(("topics", "topic", t.id, t.reviewed) for t in kb.topics.values()),
+        *(("credentials", "credential", c.id, c.reviewed) for c in kb.credentials.values()),
+        *(("earnings_presets", "earnings preset", p.id, p.reviewed) for p in kb.presets.values()),
+        ("self_employment_tax", "", "", kb.se_tax.reviewed),
+    ]
+    stale = [entry for entry in entries if (today - entry[3]).days > REVIEW_MAX_DAYS]
+    if not stale:
+        return []
+    lines = _review_lines(directory)
+    warnings = []
+    for section, kind, item_id, reviewed in stale:
+        path, line = lines.get((section, item_id), (directory, 0))
+        name = f"{kind} `{item_id}`" if item_id else f"`{section}`"
+        warnings.append(
+            Problem(
+                path,
+                line,
+                f"warning: {name} was last reviewed {reviewed.isoformat()}, over a year ago: check it "
+                "against its sources and update `reviewed`",
+            )
+        )
+    return warnings
+
+
+def _review_lines(directory: Path) -> dict[tuple[str, str], tuple[Path, int]]:
+    """(section, id) -> where its `reviewed:` is, for every entry of a (valid) knowledge directory."""
+    found: dict[tuple[str, str], tuple[Path, int]] = {}
+    for path in knowledge_files(directory):
+        parsed = parse(path.read_text(encoding="utf-8"))
+        data = parsed.data if isinstance(parsed.data, dict) else {}
+        for section in ("topics", "credentials", "earnings_presets"):
+            for index, item in enumerate(data.get(section) or []):
+                if isinstance(item, dict):
+                    found[(section, str(item.get("id")))] = (
+                        path,
+                        parsed.line_of((section, index, "reviewed")),
+                    )
+        if "self_employment_tax" in data:
+            found[("self_employment_tax", "")] = (path, parsed.line_of(("self_employment_tax", "reviewed")))
+    return found
+
+
+def _missing_wage_base(directory: Path, kb: KnowledgeBase, today: dt.date) -> list[Problem]:
     bases = kb.se_tax.social_security_wage_base
     if today.year in bases:
         return []
@@ -176,7 +235,9 @@ def knowledge_warnings(directory: Path, kb: KnowledgeBase, today: dt.date) -> li
 # --- one file ---------------------------------------------------------------------------------
 
 
-def _load_file(path: Path, raw: bytes, problems: list[Problem]) -> tuple[ParsedYaml, KnowledgeFile] | None:
+def _load_file(
+    path: Path, raw: bytes, problems: list[Problem], context: Mapping[str, Any]
+) -> tuple[ParsedYaml, KnowledgeFile] | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -205,7 +266,7 @@ def _load_file(path: Path, raw: bytes, problems: list[Problem]) -> tuple[ParsedY
         )
         return None
     try:
-        return parsed, KnowledgeFile.model_validate(parsed.data)
+        return parsed, KnowledgeFile.model_validate(parsed.data, context=context)
     except ValidationError as error:
         for detail in error.errors():
             location = tuple(detail["loc"])
