@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.knowledge import KnowledgeError, load_knowledge, validate_directory
 from bot.core.knowledge.loader import knowledge_warnings
-from tests.helpers import TODAY, write_knowledge
+from tests.helpers import BASE_FILES, TODAY, write_knowledge
 
 TOPIC = """
 topics:
@@ -344,3 +344,61 @@ def test_entries_not_reviewed_for_a_year_are_warned_about(tmp_path: Path) -> Non
     )
     assert any(w.startswith(f"{tmp_path / 'tax.yaml'}:10: warning: `self_employment_tax`") for w in warnings)
     assert any("no Social Security wage base for 2027" in w for w in warnings)
+
+
+def three_topics(first: str = "") -> str:
+    """Topics extra-a (changed by `first`, e.g. a typo), extra-b and extra-c in one file."""
+    entries = []
+    for name in ("a", "b", "c"):
+        entry = topic().replace("id: extra", f"id: extra-{name}").replace("An extra topic", f"Extra {name}")
+        entry = entry.removeprefix("\ntopics:\n")
+        entries.append(first(entry) if first and name == "a" else entry)  # type: ignore[operator]
+    return "topics:\n" + "".join(entries)
+
+
+REFERRING = {
+    "topics/y.yaml": topic()
+    .replace("id: extra", "id: other")
+    .replace("An extra topic", "Other")
+    .replace("    sources:", "    related: [extra-a, extra-b, extra-c, nowhere]\n    sources:"),
+    "roadmap.yaml": "roadmap:\n  - title: Start\n    body: Begin here.\n    topics: [extra-a, extra-c]\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("mistake", "words"),
+    [
+        (lambda e: e.replace("    reviewed:", "    reviwed:"), "unknown key `reviwed`"),
+        (lambda e: e.replace("2026-11-27", "2099-01-01"), "2099-01-01 is in the future"),
+    ],
+    ids=["typo", "future-date"],
+)
+def test_one_bad_entry_is_the_root_problem_not_a_flood(tmp_path: Path, mistake: object, words: str) -> None:
+    write_knowledge(tmp_path, {"topics/x.yaml": three_topics(mistake), **REFERRING})  # type: ignore[arg-type]
+    problems = [str(p) for p in validate_directory(tmp_path, today=TODAY)]
+    x = tmp_path / "topics" / "x.yaml"
+    assert problems[0].startswith(f"{x}:") and words in problems[0], "\n".join(problems)
+    # Only the broken entry is left out: references to extra-b and extra-c are checked and fine,
+    # the two to extra-a are counted, and the one real dangling reference is still reported.
+    [dangling] = [p for p in problems if "does not exist" in p]
+    assert dangling.startswith(f"{tmp_path / 'topics' / 'y.yaml'}:8: topic `other`: related topic `nowhere`")
+    [note] = [p for p in problems if "not checked" in p]
+    assert note.startswith(f"{x}:") and "2 references to entries of this file not checked" in note
+    assert problems.index(note) > problems.index(next(p for p in problems if words in p))
+
+
+def test_a_file_that_is_not_yaml_hides_no_problem_and_floods_nothing(tmp_path: Path) -> None:
+    broken = three_topics().replace("    category: credentials", "\tcategory: credentials", 1)
+    write_knowledge(tmp_path, {"topics/x.yaml": broken, **REFERRING})
+    problems = [str(p) for p in validate_directory(tmp_path, today=TODAY)]
+    x = tmp_path / "topics" / "x.yaml"
+    assert problems[0] == f"{x}:4: YAML syntax: a tab character: indent with spaces, not tabs", problems
+    [dangling] = [p for p in problems if "does not exist" in p]
+    assert dangling.startswith(f"{tmp_path / 'topics' / 'y.yaml'}:8: topic `other`: related topic `nowhere`")
+    assert any(p.startswith(f"{x}:4: 5 references to entries of this file not checked") for p in problems)
+
+
+def test_a_broken_tax_section_is_not_also_reported_missing(tmp_path: Path) -> None:
+    write_knowledge(tmp_path, {"tax.yaml": BASE_FILES["tax.yaml"].replace("reviewed:", "reviwed:")})
+    problems = [str(p) for p in validate_directory(tmp_path, today=TODAY)]
+    assert problems and not any("no `self_employment_tax:` section" in p for p in problems), problems

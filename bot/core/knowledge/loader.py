@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,16 +46,20 @@ class Problem:
     path: Path
     line: int
     message: str
+    # 0: a file's own problem (syntax, keys, values); 1: found across files (references, ids used
+    # twice). Root problems are listed first: a consequence never hides its cause.
+    phase: int = field(default=0, compare=False)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
 
 
 class KnowledgeError(Exception):
-    """The knowledge directory has problems; `problems` lists them all, sorted by file and line."""
+    """The knowledge directory has problems; `problems` lists them all, each file's own problems
+    first (sorted by file and line), then those found across files."""
 
     def __init__(self, problems: Iterable[Problem]):
-        self.problems = sorted(problems)
+        self.problems = sorted(problems, key=lambda problem: (problem.phase, problem))
         super().__init__("\n".join(map(str, self.problems)))
 
 
@@ -107,7 +112,8 @@ def load_knowledge(
         raise KnowledgeError([Problem(directory, 0, "no .yaml files here: is this the knowledge directory?")])
 
     problems: list[Problem] = []
-    parts: list[tuple[Path, ParsedYaml, KnowledgeFile]] = []
+    parts: list[_File] = []
+    skipped = _Skipped()
     digest = hashlib.sha256()
     for path in files:
         try:
@@ -116,15 +122,16 @@ def load_knowledge(
             problems.append(Problem(path, 0, f"cannot read the file: {error.strerror}"))
             continue
         digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + raw + b"\0")
-        result = _load_file(path, raw, problems, context)
-        if result is not None:
-            parts.append((path, *result))
+        loaded = _load_file(path, raw, problems, context, skipped)
+        if loaded is not None:
+            parts.append(loaded)
 
-    categories, topics, credentials, presets, se_tax, synonyms, where = _merge(parts, problems)
-    roadmap = _roadmap(parts, topics, problems)
-    out_of_scope = tuple(dict.fromkeys(w.casefold() for _, _, part in parts for w in part.out_of_scope))
+    categories, topics, credentials, presets, se_tax, synonyms, where = _merge(parts, problems, skipped)
+    roadmap = _roadmap(parts, topics, problems, skipped)
+    out_of_scope = tuple(dict.fromkeys(w.casefold() for file in parts for w in file.part.out_of_scope))
     kb_templates = _compile_templates(topics, where, problems)
-    if se_tax is None and not any(p.message.startswith("YAML") for p in problems):
+    problems += skipped.notes(problems)
+    if se_tax is None and "self_employment_tax" not in skipped.sections:
         problems.append(
             Problem(directory, 0, "no `self_employment_tax:` section: add it (see knowledge/earnings.yaml)")
         )
@@ -235,24 +242,89 @@ def _missing_wage_base(directory: Path, kb: KnowledgeBase, today: dt.date) -> li
 # --- one file ---------------------------------------------------------------------------------
 
 
+LIST_SECTIONS = ("categories", "topics", "credentials", "earnings_presets", "roadmap")
+_ID_LINE = re.compile(r"^\s*(?:-\s+)?id:\s*[\"']?([A-Za-z0-9_-]+)", re.MULTILINE)
+_SECTION_LINE = re.compile(r"^([A-Za-z_]+):", re.MULTILINE)
+
+
+@dataclass
+class _File:
+    """One file's valid part, and where each loaded entry stands in the file."""
+
+    path: Path
+    parsed: ParsedYaml
+    part: KnowledgeFile
+    indices: dict[str, list[int]] = field(default_factory=dict)  # section -> file index of each entry
+
+    def location(self, section: str, number: int) -> Location:
+        """The location in the file of the `number`-th loaded entry of `section`."""
+        return (section, self.indices[section][number] if section in self.indices else number)
+
+
+@dataclass
+class _Skipped:
+    """What failed to load, so that references to it are counted, not reported as missing."""
+
+    entries: dict[tuple[str, str], Path] = field(default_factory=dict)  # (section or "*", id) -> file
+    sections: set[str] = field(default_factory=set)  # top-level sections that did not (all) load
+    counts: dict[Path, int] = field(default_factory=dict)
+
+    def add_guessed(self, path: Path, text: str) -> None:
+        """A file that could not be parsed at all: guess its ids and sections from its text."""
+        for found in _ID_LINE.finditer(text):
+            self.entries.setdefault(("*", found[1]), path)
+        self.sections.update(found[1] for found in _SECTION_LINE.finditer(text))
+
+    def explains(self, section: str, item_id: str) -> bool:
+        """True (and counted for its file) when `item_id` is an entry that failed to load."""
+        path = self.entries.get((section, item_id)) or self.entries.get(("*", item_id))
+        if path is not None:
+            self.counts[path] = self.counts.get(path, 0) + 1
+        return path is not None
+
+    def notes(self, problems: list[Problem]) -> list[Problem]:
+        """One line per file whose entries were referred to but could not be checked."""
+        notes = []
+        for path, count in self.counts.items():
+            line = min((p.line for p in problems if p.path == path and p.phase == 0), default=1)
+            references = "reference" if count == 1 else "references"
+            notes.append(
+                Problem(
+                    path,
+                    line,
+                    f"{count} {references} to entries of this file not checked: fix the problems above "
+                    "and validate again",
+                    phase=1,
+                )
+            )
+        return notes
+
+
 def _load_file(
-    path: Path, raw: bytes, problems: list[Problem], context: Mapping[str, Any]
-) -> tuple[ParsedYaml, KnowledgeFile] | None:
+    path: Path, raw: bytes, problems: list[Problem], context: Mapping[str, Any], skipped: _Skipped
+) -> _File | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         problems.append(Problem(path, 1, f"not UTF-8 text ({error.reason}): save the file as UTF-8"))
+        skipped.add_guessed(path, raw.decode("utf-8", errors="replace"))
         return None
     try:
         parsed = parse(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
-        what = " ".join(filter(None, [error.context, error.problem]))
-        problems.append(Problem(path, line, f"YAML syntax: {what} (check indentation, colons and quotes)"))
+        if "'\\t'" in (error.problem or ""):
+            what = "a tab character: indent with spaces, not tabs"
+        else:
+            what = " ".join(filter(None, [error.context, error.problem]))
+            what += " (check indentation, colons and quotes)"
+        problems.append(Problem(path, line, f"YAML syntax: {what}"))
+        skipped.add_guessed(path, text)
         return None
     except yaml.YAMLError as error:
         problems.append(Problem(path, 1, f"YAML syntax: {error}"))
+        skipped.add_guessed(path, text)
         return None
 
     for location, line in parsed.duplicates:
@@ -266,11 +338,52 @@ def _load_file(
         )
         return None
     try:
-        return parsed, KnowledgeFile.model_validate(parsed.data, context=context)
+        return _File(path, parsed, KnowledgeFile.model_validate(parsed.data, context=context))
     except ValidationError as error:
-        for detail in error.errors():
-            location = tuple(detail["loc"])
-            problems.append(Problem(path, parsed.line_of(location), parsed.explain(detail, KnowledgeFile)))
+        for line, message in parsed.explain_all(error.errors(), KnowledgeFile):
+            problems.append(Problem(path, line, message))
+        return _load_valid_part(path, parsed, error, context, skipped)
+
+
+def _load_valid_part(
+    path: Path, parsed: ParsedYaml, error: ValidationError, context: Mapping[str, Any], skipped: _Skipped
+) -> _File | None:
+    """The file without its invalid entries (and sections), so one typo does not take the rest of the
+    file with it: the other files' references to the rest are still checked."""
+    data: dict[str, Any] = parsed.data
+    bad_entries: dict[str, set[int]] = {}
+    bad_sections: set[str] = set()
+    for detail in error.errors():
+        location = detail["loc"]
+        if len(location) >= 2 and location[0] in LIST_SECTIONS and isinstance(location[1], int):
+            bad_entries.setdefault(str(location[0]), set()).add(location[1])
+        else:
+            bad_sections.add(str(location[0]))
+
+    def forget(section: str, items: Any, indices: Iterable[int]) -> None:
+        skipped.sections.add(section)
+        for index in indices:
+            item = items[index] if isinstance(items, list) and index < len(items) else None
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                known = section if section in LIST_SECTIONS else "*"
+                skipped.entries.setdefault((known, item["id"]), path)
+
+    kept: dict[str, Any] = {}
+    indices: dict[str, list[int]] = {}
+    for section, value in data.items():
+        if section in bad_sections:
+            forget(section, value, range(len(value)) if isinstance(value, list) else ())
+        elif section in bad_entries and isinstance(value, list):
+            forget(section, value, bad_entries[section])
+            indices[section] = [i for i in range(len(value)) if i not in bad_entries[section]]
+            kept[section] = [value[i] for i in indices[section]]
+        else:
+            kept[section] = value
+    try:
+        return _File(path, parsed, KnowledgeFile.model_validate(kept, context=context), indices)
+    except ValidationError:  # what is left still does not load: leave the whole file out
+        for section, value in data.items():
+            forget(section, value, range(len(value)) if isinstance(value, list) else ())
         return None
 
 
@@ -287,7 +400,7 @@ _Merged = tuple[
 ]
 
 
-def _merge(parts: list[tuple[Path, ParsedYaml, KnowledgeFile]], problems: list[Problem]) -> _Merged:
+def _merge(parts: list[_File], problems: list[Problem], skipped: _Skipped) -> _Merged:
     categories: dict[str, Category] = {}
     topics: dict[str, Topic] = {}
     credentials: dict[str, Credential] = {}
@@ -296,28 +409,30 @@ def _merge(parts: list[tuple[Path, ParsedYaml, KnowledgeFile]], problems: list[P
     se_tax: SelfEmploymentTax | None = None
     where: dict[tuple[str, str], tuple[Path, ParsedYaml, Location]] = {}
 
-    def add(section: str, target: dict[str, Any], items: list[Any], path: Path, parsed: ParsedYaml) -> None:
-        for index, item in enumerate(items):
-            location: Location = (section, index)
+    def add(section: str, target: dict[str, Any], items: list[Any], file: _File) -> None:
+        for number, item in enumerate(items):
+            location = file.location(section, number)
             if item.id in target:
                 first_path, first_parsed, first_location = where[(section, item.id)]
                 problems.append(
                     Problem(
-                        path,
-                        parsed.line_of(location),
+                        file.path,
+                        file.parsed.line_of(location),
                         f"{section} id `{item.id}` is used twice (first at "
                         f"{first_path}:{first_parsed.line_of(first_location)}): ids must be unique",
+                        phase=1,
                     )
                 )
                 continue
             target[item.id] = item
-            where[(section, item.id)] = (path, parsed, location)
+            where[(section, item.id)] = (file.path, file.parsed, location)
 
-    for path, parsed, part in parts:
-        add("categories", categories, part.categories, path, parsed)
-        add("topics", topics, part.topics, path, parsed)
-        add("credentials", credentials, part.credentials, path, parsed)
-        add("earnings_presets", presets, part.earnings_presets, path, parsed)
+    for file in parts:
+        path, parsed, part = file.path, file.parsed, file.part
+        add("categories", categories, part.categories, file)
+        add("topics", topics, part.topics, file)
+        add("credentials", credentials, part.credentials, file)
+        add("earnings_presets", presets, part.earnings_presets, file)
         for key, value in part.synonyms.items():
             synonyms[key.casefold()] = value
         if part.self_employment_tax is not None:
@@ -327,6 +442,7 @@ def _merge(parts: list[tuple[Path, ParsedYaml, KnowledgeFile]], problems: list[P
                         path,
                         parsed.line_of(("self_employment_tax",)),
                         "`self_employment_tax` is defined in two files: keep one",
+                        phase=1,
                     )
                 )
             se_tax = part.self_employment_tax
@@ -334,14 +450,14 @@ def _merge(parts: list[tuple[Path, ParsedYaml, KnowledgeFile]], problems: list[P
 
     def report(section: str, item_id: str, sub: Location, message: str) -> None:
         path, parsed, location = where[(section, item_id)]
-        problems.append(Problem(path, parsed.line_of((*location, *sub)), message))
+        problems.append(Problem(path, parsed.line_of((*location, *sub)), message, phase=1))
 
     if len(categories) > SELECT_OPTIONS_MAX:
         first = next(iter(categories))
         report("categories", first, (), f"{len(categories)} categories: /topics can offer at most 25")
     titles: dict[str, str] = {}
     for topic in topics.values():
-        if topic.category not in categories:
+        if topic.category not in categories and not skipped.explains("categories", topic.category):
             report(
                 "topics",
                 topic.id,
@@ -352,7 +468,7 @@ def _merge(parts: list[tuple[Path, ParsedYaml, KnowledgeFile]], problems: list[P
         for index, related in enumerate(topic.related):
             if related == topic.id:
                 report("topics", topic.id, ("related", index), f"topic `{topic.id}` lists itself as related")
-            elif related not in topics:
+            elif related not in topics and not skipped.explains("topics", related):
                 report(
                     "topics",
                     topic.id,
@@ -366,7 +482,11 @@ def _merge(parts: list[tuple[Path, ParsedYaml, KnowledgeFile]], problems: list[P
             )
         titles[folded] = topic.id
     for credential in credentials.values():
-        if credential.topic is not None and credential.topic not in topics:
+        if (
+            credential.topic is not None
+            and credential.topic not in topics
+            and not skipped.explains("topics", credential.topic)
+        ):
             report(
                 "credentials",
                 credential.id,
@@ -378,17 +498,21 @@ def _merge(parts: list[tuple[Path, ParsedYaml, KnowledgeFile]], problems: list[P
 
 
 def _roadmap(
-    parts: list[tuple[Path, ParsedYaml, KnowledgeFile]], topics: Mapping[str, Topic], problems: list[Problem]
+    parts: list[_File], topics: Mapping[str, Topic], problems: list[Problem], skipped: _Skipped
 ) -> tuple[RoadmapStep, ...]:
     steps: list[RoadmapStep] = []
     owner: Path | None = None
-    for path, parsed, part in parts:
+    for file in parts:
+        path, parsed, part = file.path, file.parsed, file.part
         if not part.roadmap:
             continue
         if owner is not None:
             problems.append(
                 Problem(
-                    path, parsed.line_of(("roadmap",)), f"`roadmap` is already defined in {owner}: keep one"
+                    path,
+                    parsed.line_of(("roadmap",)),
+                    f"`roadmap` is already defined in {owner}: keep one",
+                    phase=1,
                 )
             )
             continue
@@ -396,13 +520,14 @@ def _roadmap(
         steps = list(part.roadmap)
         for index, step in enumerate(part.roadmap):
             for number, topic_id in enumerate(step.topics):
-                if topic_id not in topics:
+                if topic_id not in topics and not skipped.explains("topics", topic_id):
                     problems.append(
                         Problem(
                             path,
-                            parsed.line_of(("roadmap", index, "topics", number)),
+                            parsed.line_of((*file.location("roadmap", index), "topics", number)),
                             f"roadmap step {step.title!r}: topic `{topic_id}` does not exist"
                             f"{_did_you_mean(topic_id, topics)}",
+                            phase=1,
                         )
                     )
     return tuple(steps)

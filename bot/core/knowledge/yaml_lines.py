@@ -69,12 +69,34 @@ class ParsedYaml:
             return f"`{where}` is missing: every entry needs `{location[-1]}`"
         if kind == "extra_forbidden":
             key = str(location[-1])
-            allowed = list(_model_at(root, location[:-1]).model_fields)
-            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            hint = f"did you mean `{close[0]}`?" if close else f"allowed here: {', '.join(allowed)}"
+            close = self.meant(detail, root)
+            allowed = ", ".join(_model_at(root, location[:-1]).model_fields)
+            hint = f"did you mean `{close}`?" if close else f"allowed here: {allowed}"
             parent = f"in `{self.describe(location[:-1])}`" if len(location) > 1 else "at the top of the file"
             return f"unknown key `{key}` {parent}: {hint}"
         return f"`{where}`: {error_text(detail)}"
+
+    def meant(self, detail: Mapping[str, Any], root: type[BaseModel]) -> str | None:
+        """For an unknown key, the allowed key it is most likely a typo of (None if none is close)."""
+        if detail["type"] != "extra_forbidden":
+            return None
+        location: Location = tuple(detail["loc"])
+        allowed = list(_model_at(root, location[:-1]).model_fields)
+        close = difflib.get_close_matches(str(location[-1]), allowed, n=1, cutoff=0.6)
+        return close[0] if close else None
+
+    def explain_all(
+        self, details: Iterable[Mapping[str, Any]], root: type[BaseModel]
+    ) -> list[tuple[int, str]]:
+        """(line, message) for each error; a key reported missing because it was misspelt
+        (`reviwed:` for `reviewed:`) is one problem, the typo, not two."""
+        details = list(details)
+        typos = {(tuple(d["loc"][:-1]), self.meant(d, root)) for d in details}
+        return [
+            (self.line_of(tuple(d["loc"])), self.explain(d, root))
+            for d in details
+            if not (d["type"] == "missing" and (tuple(d["loc"][:-1]), d["loc"][-1]) in typos)
+        ]
 
 
 def error_text(detail: Mapping[str, Any]) -> str:
