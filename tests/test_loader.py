@@ -151,23 +151,44 @@ CASES = [
     pytest.param(
         {"topics/x.yaml": topic("Hello {{ server_nam }}")},
         "topics/x.yaml",
-        6,
-        "'server_nam' is undefined",
+        7,
+        "`server_nam` is not defined: did you mean `server_name`?",
         id="template-undefined",
     ),
     pytest.param(
         {"topics/x.yaml": topic("{{ ''.__class__.__mro__ }}")},
         "topics/x.yaml",
-        6,
+        7,
         "fails to render",
         id="template-sandbox",
     ),
     pytest.param(
         {"topics/x.yaml": topic("{{ earnings(500, 0.75, 40).weekly }}")},
         "topics/x.yaml",
-        6,
+        7,
         "charts per hour must be at most 200",
         id="template-bad-earnings",
+    ),
+    pytest.param(
+        {"topics/x.yaml": topic("Intro\n{{ 'a' * 10**9 }}")},
+        "topics/x.yaml",
+        8,
+        "topic `extra`: the template would build a text of 1,000,000,000 characters; answers may build at most 20,000",
+        id="template-too-big",
+    ),
+    pytest.param(
+        {"topics/x.yaml": topic("{% macro f() %}{{ f() }}{% endmacro %}\n{{ f() }}")},
+        "topics/x.yaml",
+        7,
+        "the template calls itself without end",
+        id="template-recursion",
+    ),
+    pytest.param(
+        {"creds.yaml": "credentials:\n  - id: cpc\n    exam:\n      open_book: no\n"},
+        "creds.yaml",
+        4,
+        "YAML reads this as yes/no (False), not text: put the text in quotes",
+        id="yes-no-as-text",
     ),
     pytest.param(
         {"topics/x.yaml": topic("{{ 'x' * 5000 }}")},
@@ -402,3 +423,101 @@ def test_a_broken_tax_section_is_not_also_reported_missing(tmp_path: Path) -> No
     write_knowledge(tmp_path, {"tax.yaml": BASE_FILES["tax.yaml"].replace("reviewed:", "reviwed:")})
     problems = [str(p) for p in validate_directory(tmp_path, today=TODAY)]
     assert problems and not any("no `self_employment_tax:` section" in p for p in problems), problems
+
+
+CREDENTIALS = """
+credentials:
+  - id: cpc
+    name: CPC
+    full_name: Certified Professional Coder
+    issuer: AAPC
+    setting: Physician offices
+    code_sets: [ICD-10-CM, CPT]
+    exam: {questions: 100, minutes: 240, passing: 70%, open_book: code books only, delivery: online}
+    fee: {min: 499, max: 499, year: 2026}
+    membership: required
+    eligibility: none
+    renewal: 36 CEUs every 2 years
+    best_for: outpatient coding
+    url: https://www.aapc.com/certifications/cpc
+    sources:
+      - title: AAPC — CPC
+        url: https://www.aapc.com/certifications/cpc
+    reviewed: 2026-11-27
+  - id: ccs-p
+    name: CCS-P
+    full_name: Certified Coding Specialist — Physician-based
+    issuer: AHIMA
+    setting: Physician offices
+    code_sets: [ICD-10-CM, CPT]
+    exam: {minutes: 240, passing: "300", open_book: "no", delivery: test centre}
+    fee: {min: 299, max: 399, year: 2026}
+    membership: optional
+    eligibility: none
+    renewal: 20 CEUs every 2 years
+    best_for: physician coding
+    url: https://www.ahima.org/
+    sources:
+      - title: AHIMA
+        url: https://www.ahima.org/
+    reviewed: 2026-11-27
+"""
+
+
+@pytest.mark.parametrize(
+    ("answer", "line", "words"),
+    [
+        (
+            "The exam:\n{{ credentials.cpc.exam.questionz }} questions.",
+            8,
+            "topic `extra`: `credentials.cpc.exam` has no `questionz`: did you mean `questions`?",
+        ),
+        (
+            "Fee\n\n{{ credentials['ccs-p'].fee.mni | money }}",
+            9,
+            "topic `extra`: `credentials['ccs-p'].fee` has no `mni`: did you mean `min`?",
+        ),
+        ("{{ credentials.cpcc.name }}", 7, "topic `extra`: `credentials` has no `cpcc`: did you mean `cpc`?"),
+        (
+            "{% for c in credentials.values() %}\n{{ c.nmae }}\n{% endfor %}",
+            8,
+            "topic `extra`: `credentials.cpc` has no `nmae`: did you mean `name`?",
+        ),
+        (
+            "At 25/h:\n{{ earnings(25, 0.75, 40).weekley | money }}",
+            8,
+            "topic `extra`: `earnings(...)` has no `weekley`: did you mean `weekly`?",
+        ),
+        (
+            "{{ se_tax.social_security_wage_base[2031] | money }}",
+            7,
+            "topic `extra`: `se_tax.social_security_wage_base` has no `2031`",
+        ),
+    ],
+)
+def test_a_template_error_names_the_data_as_written_at_the_templates_line(
+    tmp_path: Path, answer: str, line: int, words: str
+) -> None:
+    write_knowledge(tmp_path, {"credentials.yaml": CREDENTIALS, "topics/x.yaml": topic(answer)})
+    problems = [str(p) for p in validate_directory(tmp_path, today=TODAY)]
+    assert problems == [f"{tmp_path / 'topics' / 'x.yaml'}:{line}: {words}"] or any(
+        p.startswith(f"{tmp_path / 'topics' / 'x.yaml'}:{line}: {words}") for p in problems
+    ), problems
+    assert len(problems) == 1
+    assert "bot.core" not in problems[0] and "object" not in problems[0]
+
+
+def test_answers_using_missing_credentials_are_one_problem(tmp_path: Path) -> None:
+    write_knowledge(
+        tmp_path,
+        {
+            "topics/x.yaml": topic("{{ credentials.cpc.exam.questions }} questions"),
+            "topics/y.yaml": topic("Fee {{ credentials['ccs-p'].fee.min }}")
+            .replace("id: extra", "id: other")
+            .replace("An extra topic", "Other"),
+        },
+    )
+    problems = [str(p) for p in validate_directory(tmp_path, today=TODAY)]
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{tmp_path}:0: no credentials are defined, but 2 answers use them")
+    assert "add a `credentials:` section" in problems[0]

@@ -76,11 +76,14 @@ class KnowledgeBase:
     version: str  # content hash: changes exactly when the knowledge does
     _templates: dict[str, Template] = field(repr=False, compare=False)
 
-    def render_answer(self, topic_id: str, place: templates.Place | None = None) -> str:
-        context = templates.template_context(
+    def template_context(self, place: templates.Place | None = None) -> dict[str, Any]:
+        """What an answer template sees where it is shown (see templates.py)."""
+        return templates.template_context(
             place or templates.Place(), self.credentials, self.presets, self.se_tax
         )
-        return self._templates[topic_id].render(context).strip()
+
+    def render_answer(self, topic_id: str, place: templates.Place | None = None) -> str:
+        return templates.render_answer(self._templates[topic_id], self.template_context(place)).strip()
 
     def credential(self, name: str) -> Credential | None:
         """A credential by id, name or alias, case-insensitively ('cpc', 'CCS-P', 'coder certification')."""
@@ -149,7 +152,7 @@ def load_knowledge(
         digest.hexdigest()[:16],
         kb_templates,
     )
-    _check_rendered(kb, where, place, problems)
+    _check_rendered(kb, directory, where, place, problems)
     if problems:
         raise KnowledgeError(problems)
     return kb
@@ -550,31 +553,80 @@ def _compile_templates(
             compiled[topic.id] = env.from_string(topic.answer)
         except TemplateSyntaxError as error:
             path, parsed, location = where[("topics", topic.id)]
-            start = parsed.text_lines.get((*location, "answer"), parsed.line_of((*location, "answer")))
-            problems.append(
-                Problem(
-                    path,
-                    start + (error.lineno or 1) - 1,
-                    f"topic `{topic.id}`: template error: {error.message}",
-                )
-            )
+            line = _template_line(parsed, (*location, "answer"), error.lineno)
+            problems.append(Problem(path, line, f"topic `{topic.id}`: template error: {error.message}"))
     return compiled
+
+
+def _template_line(parsed: ParsedYaml, location: Location, template_line: int | None) -> int:
+    """The file line of a template's line `template_line` (1-based), the template being the text at
+    `location`; without a template line, the line of its key."""
+    start = parsed.text_lines.get(location)
+    if start is None or template_line is None:
+        return parsed.line_of(location)
+    text: Any = parsed.data
+    for part in location:
+        text = text[part]
+    # The model strips the text: lines dropped from its start shift the template's lines.
+    dropped = text[: len(text) - len(text.lstrip())].count("\n") if isinstance(text, str) else 0
+    return start + dropped + template_line - 1
+
+
+def _failing_template_line(error: BaseException) -> int | None:
+    """The template line being rendered when `error` was raised (Jinja maps its frames to it)."""
+    line = None
+    traceback = error.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename == "<template>":
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line
+
+
+# Collections a template reads from the context -> the section that defines them.
+_CONTEXT_SECTIONS = {"credentials": "credentials", "presets": "earnings_presets"}
 
 
 def _check_rendered(
     kb: KnowledgeBase,
+    directory: Path,
     where: Mapping[tuple[str, str], tuple[Path, ParsedYaml, Location]],
     place: templates.Place | None,
     problems: list[Problem],
 ) -> None:
     """Render every answer as a student would see it and check Discord's limits."""
+    context = kb.template_context(place)
+    users: dict[str, list[str]] = {}  # empty collection -> the topics whose answers use it
     for topic in kb.topics.values():
         path, parsed, location = where[("topics", topic.id)]
         line = parsed.line_of((*location, "answer"))
         try:
-            text = kb.render_answer(topic.id, place)
+            text = templates.render_answer(kb._templates[topic.id], context).strip()
+        except templates.MissingData as error:
+            empty = next((n for n in _CONTEXT_SECTIONS if error.obj is context[n] and not context[n]), None)
+            if empty is not None:  # one problem for the missing section, not one per answer
+                users.setdefault(empty, []).append(topic.id)
+                continue
+            where_line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
+            problems.append(
+                Problem(path, where_line, f"topic `{topic.id}`: {templates.explain_missing(error, context)}")
+            )
+            continue
+        except RecursionError as error:
+            where_line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
+            problems.append(
+                Problem(path, where_line, f"topic `{topic.id}`: the template calls itself without end")
+            )
+            continue
+        except templates.TemplateLimitError as error:
+            where_line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
+            problems.append(Problem(path, where_line, f"topic `{topic.id}`: {error}"))
+            continue
         except (TemplateError, ValueError, TypeError, ArithmeticError) as error:
-            problems.append(Problem(path, line, f"topic `{topic.id}`: the answer fails to render: {error}"))
+            where_line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
+            problems.append(
+                Problem(path, where_line, f"topic `{topic.id}`: the answer fails to render: {error}")
+            )
             continue
         if len(text) > EMBED_DESCRIPTION_MAX:
             problems.append(
@@ -617,3 +669,15 @@ def _check_rendered(
                         f"autocomplete shows at most {CHOICE_NAME_MAX}",
                     )
                 )
+    for name, topic_ids in users.items():
+        section = _CONTEXT_SECTIONS[name]
+        noun = "answer uses" if len(topic_ids) == 1 else "answers use"
+        problems.append(
+            Problem(
+                directory,
+                0,
+                f"no {section.replace('_', ' ')} are defined, but {len(topic_ids)} {noun} them "
+                f"(topic `{'`, `'.join(topic_ids[:3])}`{', ...' if len(topic_ids) > 3 else ''}): "
+                f"add a `{section}:` section (the shipped knowledge keeps it in {section.split('_')[0]}.yaml)",
+            )
+        )

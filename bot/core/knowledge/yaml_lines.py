@@ -107,6 +107,9 @@ def error_text(detail: Mapping[str, Any]) -> str:
         message = f"{message}, got {detail['input']!r}"
     elif kind.startswith(("date_", "datetime_")):
         message = f"{detail['input']!r} is not a valid date: write it as YYYY-MM-DD, like 2026-11-27"
+    elif kind == "string_type" and isinstance(detail["input"], bool | int | float):
+        read_as = "yes/no" if isinstance(detail["input"], bool) else "a number"
+        message = f"YAML reads this as {read_as} ({detail['input']!r}), not text: put the text in quotes"
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
         message = f"must be a section of `key: value` lines indented under it, not {detail['input']!r}"
     return message
