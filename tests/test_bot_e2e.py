@@ -335,74 +335,6 @@ async def test_rate_limit_and_server_error_on_a_reply_are_retried(
     assert 429 in statuses and 500 in statuses and statuses[-1] == 200
 
 
-async def test_the_coding_advisor_command_runs_the_bot_with_a_token(
-    discord_server: FakeDiscord, tmp_path: Path
-) -> None:
-    """The README's main command: with DISCORD_TOKEN set it starts the bot, here at the test server."""
-    environment = {
-        **os.environ,
-        "DISCORD_TOKEN": "a-secret-token",
-        "DISCORD_API_BASE_URL": discord_server.api_base,
-        "DISCORD_GATEWAY_URL": discord_server.gateway_url,
-        "DISCORD_GUILD_IDS": discord_server.guild_id,
-        "CODING_ADVISOR_STATE_DIR": str(tmp_path),
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        env=environment,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        await discord_server.wait_gateway("GUILD_CREATE", timeout=60)
-        reply = await discord_server.slash("ask", question="cpc vs ccs", timeout=10)
-        assert reply["data"]["embeds"][0]["title"]
-    finally:
-        process.terminate()
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
-    logs = stderr.decode()
-    assert "synced 7 commands to guild" in logs
-    assert "a-secret-token" not in logs
-    assert (tmp_path / "commands.sha256").is_file()
-
-
-async def test_sharded_bot_answers(
-    discord_server: FakeDiscord, start_bot: StartBot, advisor: Advisor, tmp_path: Path
-) -> None:
-    settings = settings_for(discord_server, tmp_path)
-    settings = settings.model_copy(update={"discord": settings.discord.model_copy(update={"shard_count": 1})})
-    bot = await start_bot(create_bot(settings, advisor))
-    assert isinstance(bot, ShardedAdvisorBot)
-    assert embed(await discord_server.slash("ask", question="ccs"))["title"]
-
-
-async def test_sync_command_publishes_to_one_guild(discord_server: FakeDiscord, tmp_path: Path) -> None:
-    environment = {
-        **os.environ,
-        "DISCORD_TOKEN": "a-secret-token",
-        "DISCORD_API_BASE_URL": discord_server.api_base,
-        "CODING_ADVISOR_STATE_DIR": str(tmp_path),
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "sync",
-        "--guild",
-        discord_server.guild_id,
-        env=environment,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode == 0, stderr.decode()
-    assert f"synced 7 commands to guild {discord_server.guild_id}" in stdout.decode()
-    assert {c["name"] for c in discord_server.commands[discord_server.guild_id]} == COMMANDS
-    assert not discord_server.gateway_events("IDENTIFY")  # publishing needs no gateway session
-
-
 UNREACHABLE = "123456789012345678"  # a server the bot is not in (a wrong id in the config)
 
 
@@ -438,6 +370,43 @@ async def finished(process: Process, timeout: float = 60) -> tuple[int, str, str
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout)
     assert process.returncode is not None
     return process.returncode, stdout.decode(), stderr.decode()
+
+
+async def test_the_coding_advisor_command_runs_the_bot_with_a_token(
+    discord_server: FakeDiscord, tmp_path: Path
+) -> None:
+    """The README's main command: with DISCORD_TOKEN set it starts the bot, here at the test server."""
+    process = await coding_advisor(discord_server, tmp_path, DISCORD_GUILD_IDS=discord_server.guild_id)
+    try:
+        await discord_server.wait_gateway("GUILD_CREATE", timeout=60)
+        reply = await discord_server.slash("ask", question="cpc vs ccs", timeout=10)
+        assert reply["data"]["embeds"][0]["title"]
+    finally:
+        process.terminate()
+        code, _, logs = await finished(process, timeout=30)
+    assert code == 0, logs
+    assert "synced 7 commands to guild" in logs
+    assert "a-secret-token" not in logs
+    assert (tmp_path / "commands.sha256").is_file()
+
+
+async def test_sharded_bot_answers(
+    discord_server: FakeDiscord, start_bot: StartBot, advisor: Advisor, tmp_path: Path
+) -> None:
+    settings = settings_for(discord_server, tmp_path)
+    settings = settings.model_copy(update={"discord": settings.discord.model_copy(update={"shard_count": 1})})
+    bot = await start_bot(create_bot(settings, advisor))
+    assert isinstance(bot, ShardedAdvisorBot)
+    assert embed(await discord_server.slash("ask", question="ccs"))["title"]
+
+
+async def test_sync_command_publishes_to_one_guild(discord_server: FakeDiscord, tmp_path: Path) -> None:
+    process = await coding_advisor(discord_server, tmp_path, "sync", "--guild", discord_server.guild_id)
+    code, stdout, stderr = await finished(process)
+    assert code == 0, stderr
+    assert f"synced 7 commands to guild {discord_server.guild_id}" in stdout
+    assert {c["name"] for c in discord_server.commands[discord_server.guild_id]} == COMMANDS
+    assert not discord_server.gateway_events("IDENTIFY")  # publishing needs no gateway session
 
 
 @pytest.mark.parametrize("how", ["--guild", "DISCORD_GUILD_IDS"])
