@@ -1,18 +1,15 @@
-"""How the search's weights were chosen, reproducibly, without touching the evaluation set.
+"""How well the ranking separates topics, from the knowledge base's own phrasings.
 
     python benchmarks/calibrate.py
 
 1. Leave-one-out over the knowledge base's own phrasings: each example question is taken out of its
    topic and asked against the rest. This scores how well the ranking separates topics (and, for
-   moderators, which phrasings collide), and chose W_* in bot/core/search.py.
-2. Confidence: the share of those held-out questions answered correctly against the share of
-   benchmarks/calibration_off_topic.yaml (150 questions the advisor must not answer) declined. This
-   chose C_* and DECLINE_BELOW.
+   moderators, which phrasings collide); it chose W_* in bot/core/search.py, which a grid on the
+   blind tuning half left as they were (2026-11-30).
+2. Declines: the share of those held-out questions answered correctly, and of
+   benchmarks/calibration_off_topic.yaml declined, with the fitted decline model
+   (benchmarks/fit_decline.py chooses it).
 3. Long messages: benchmarks/calibration_long_questions.yaml (90 rambling questions with backstory).
-   LONG_BOOST and UNKNOWN_DAMPING were set earlier on the even half of the evaluation set; this set
-   came later and is reported here to keep an eye on them (it would prefer 1.5 and 8, which the
-   evaluation set does not: see the closing notes of issue 2).
-All three were written apart from benchmarks/eval_questions.yaml.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
+import platformdirs
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
@@ -200,6 +201,16 @@ def _resolve_paths(settings: Settings, base: Path, from_environment: Mapping[Loc
             relative_to = Path.cwd() if (name,) in from_environment else base
             settings = settings.model_copy(update={name: relative_to / value})
     return settings
+
+
+def console_state_dir(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Path:
+    """Where the console keeps its history: the config's `state_dir` when a config file or
+    CODING_ADVISOR_STATE_DIR names one, else the user's own state directory (on Linux
+    ~/.local/state/coding-advisor), so the history follows the user, not the working directory."""
+    environ = os.environ if environ is None else environ
+    if path is None and not environ.get("CODING_ADVISOR_STATE_DIR"):
+        return Path(platformdirs.user_state_dir("coding-advisor", appauthor=False))
+    return load_settings(path, dict(environ)).state_dir
 
 
 def _read(path: Path) -> ParsedYaml:

@@ -61,10 +61,10 @@ def test_ask_json_adds_figures_with_the_keys_of_earnings_json() -> None:
 
 
 def test_ask_reads_one_question_per_line_and_writes_one_object_per_line() -> None:
-    done = run("ask", "-", "--json", stdin="how do i remove the a\nwhat is the weather tomorrow\n")
+    done = run("ask", "-", "--json", stdin="how do i remove the a\nwhat is the best pizza in town\n")
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [item["question"] for item in lines] == ["how do i remove the a", "what is the weather tomorrow"]
+    assert [item["question"] for item in lines] == ["how do i remove the a", "what is the best pizza in town"]
     assert lines[0]["answered"] and lines[0]["matches"][0]["id"] == "removing-the-a"
     assert not lines[1]["answered"] and "not sure" in lines[1]["text"].lower()
 
@@ -110,6 +110,7 @@ def test_earnings_text_with_a_comparison_and_a_target() -> None:
         (["ask", "   "], "the question is empty"),
         (["run"], "no Discord token: set DISCORD_TOKEN"),
         (["run", "--config", "/nonexistent/config.yaml"], "config file not found"),
+        (["console", "--config", "/nonexistent/config.yaml"], "config file not found"),
         (["sync", "--guild", "abc"], "invalid int value"),
     ],
 )

@@ -13,6 +13,7 @@ EMBED_FIELD_VALUE_MAX = 1024
 EMBED_FIELDS_MAX = 25
 EMBED_TOTAL_MAX = 6000
 CHOICE_NAME_MAX = 100
+CHOICES_MAX = 25  # autocomplete choices per response
 SELECT_OPTIONS_MAX = 25
 
 # Students' stories run past 500 characters before the question; Discord allows 6,000.

@@ -49,6 +49,37 @@ _GREETING = re.compile(
 )
 
 
+# A credential as students name one: "CDEO", "CPC-P", or lower case beside a word that says so.
+_CREDENTIAL_CAPS = re.compile(r"\b[A-Z]{3,5}(?:-[A-Z]{1,2})?\b")
+_CREDENTIAL_WORDED = re.compile(
+    r"\b([a-z]{3,5}(?:-[a-z]{1,2})?)\s+(?:cert|certs|certification|credential|exam|test)\b"
+    r"|\b(?:what(?:'?s| is) (?:the |an? )?|get (?:the |my |an? )?)([a-z]{3,5}-[a-z]{1,2})\b"
+)
+
+
+def credential_names(text: str) -> list[str]:
+    """Words in a message that name a credential the way students write one ("CDEO", "cdeo cert")."""
+    found = [m.group(0) for m in _CREDENTIAL_CAPS.finditer(text)]
+    found += [m.group(1) or m.group(2) for m in _CREDENTIAL_WORDED.finditer(text.casefold())]
+    return list(dict.fromkeys(found))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*")
+FOCUS_MIN_WORDS = 25  # shorter messages are searched whole only
+
+
+def question_part(text: str) -> str:
+    """The sentences of a long message that ask something: those with a "?", else the last one.
+
+    Students tell their story first ("im 38, worked retail...") and ask at the end; '' for short messages."""
+    if len(text.split()) < FOCUS_MIN_WORDS:
+        return ""
+    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    if len(sentences) < 2:
+        return ""
+    return " ".join([s for s in sentences if "?" in s] or sentences[-1:])
+
+
 def is_greeting(text: str) -> bool:
     """A hello or a thank-you with nothing else in it ("hi", "thanks!!", "good morning everyone")."""
     return _GREETING.match(text.casefold().strip()) is not None

@@ -351,11 +351,9 @@ def data_path(context: Mapping[str, Any], target: object) -> str:
         found = walk(value, name, 4)
         if found:
             return found
-    return _RESULT_NAMES.get(type(target), type(target).__name__.lower())
-
-
-# Values a template computes rather than finds in its context.
-_RESULT_NAMES = {earnings.Earnings: "earnings(...)", earnings.ContractorView: "earnings(...).contractor"}
+    # Values a template computes rather than finds in its context.
+    computed = {earnings.Earnings: "earnings(...)", earnings.ContractorView: "earnings(...).contractor"}
+    return computed.get(type(target), type(target).__name__.lower())
 
 
 def _children(value: Any) -> Iterable[tuple[Any, Any]]:
