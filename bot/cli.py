@@ -8,8 +8,8 @@
     coding-advisor schema               print the JSON Schema of a knowledge file
     coding-advisor report               the question log: gaps and top topics (--days, --json)
 
-Questions asked with `ask` and in the console are logged to the same database as the bot's
-(storage.path in --config), unless --no-log.
+Questions asked with `ask` and in the console are logged to the question log (storage.path of
+--config, else beside the console's history), unless --no-log.
 
 Bad input never ends in a traceback: one clear line on stderr and a non-zero exit.
 """
@@ -20,13 +20,14 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from bot.config import ConfigError, Settings, load_settings, offline_storage_path
+from bot.config import ConfigError, load_settings, offline_storage_path
 from bot.core import earnings
 from bot.core.advisor import Advisor, Answer
 from bot.core.knowledge import KnowledgeError, load_knowledge
@@ -48,11 +49,24 @@ class CliError(Exception):
         self.code = code
 
 
-def _positive_float(text: str) -> float:
+# Each earnings option -> the calculator input it feeds (its bounds are earnings.LIMITS[input]).
+EARNINGS_OPTIONS = {
+    "charts_per_hour": "charts_per_hour",
+    "rate": "pay_per_chart",
+    "hours_per_week": "hours_per_week",
+    "weeks_per_year": "weeks_per_year",
+    "compare_charts_per_hour": "charts_per_hour",
+}
+
+
+def _number(text: str) -> float:
     try:
-        return float(text.strip().lstrip("$").replace(",", ""))
+        value = float(text.strip().lstrip("$").replace(",", ""))
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):  # float() reads "inf" and "nan"; no amount is either
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number")
+    return value
 
 
 def _days(text: str) -> int:
@@ -65,15 +79,28 @@ def _days(text: str) -> int:
     return days
 
 
+def _option(dest: str) -> str:
+    return "--" + dest.replace("_", "-")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage mistake as one line (argparse prints the whole usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
+    # SUPPRESS: a subcommand's unset --knowledge must not overwrite one given before the subcommand.
     common.add_argument(
         "--knowledge",
         type=Path,
         metavar="DIR",
-        help="knowledge directory (default: knowledge_dir of --config, else the shipped knowledge base)",
+        default=argparse.SUPPRESS,
+        help="knowledge directory (default: the shipped knowledge base)",
     )
-    logged = argparse.ArgumentParser(add_help=False)
+    logged = _Parser(add_help=False)
     logged.add_argument(
         "--config",
         type=Path,
@@ -84,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     logged.add_argument(
         "--no-log", action="store_true", help="do not record the questions in the question log"
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="coding-advisor",
         description="A career advisor for medical-coding students: Discord bot, offline console and tools.",
         parents=[common],
@@ -95,10 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
         "console", parents=[common, logged], help="the offline console (the default without a token)"
     )
 
-    run = commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN or discord.token)")
+    run = commands.add_parser(
+        "run", parents=[common], help="start the Discord bot (needs DISCORD_TOKEN or discord.token)"
+    )
     run.add_argument("--config", type=Path, metavar="PATH", help="config file (see config.example.yaml)")
 
-    sync = commands.add_parser("sync", help="publish the slash commands to Discord now")
+    sync = commands.add_parser("sync", parents=[common], help="publish the slash commands to Discord now")
     sync.add_argument("--config", type=Path, metavar="PATH", help="config file (see config.example.yaml)")
     sync.add_argument(
         "--guild", type=int, metavar="ID", help="one server (instant) instead of the configured target"
@@ -109,18 +138,16 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print JSON (one object per line with -)")
 
     calc = commands.add_parser("earnings", parents=[common], help="the earnings calculator")
-    calc.add_argument("--charts-per-hour", type=_positive_float, required=True, metavar="N")
-    calc.add_argument("--rate", type=_positive_float, required=True, metavar="USD", help="pay per chart")
-    calc.add_argument("--hours-per-week", type=_positive_float, required=True, metavar="H")
-    calc.add_argument("--weeks-per-year", type=_positive_float, default=52, metavar="W", help="default 52")
-    calc.add_argument("--compare-charts-per-hour", type=_positive_float, metavar="N", help="a second pace")
-    calc.add_argument(
-        "--target-annual", type=_positive_float, metavar="USD", help="hours/week needed to gross this"
-    )
+    calc.add_argument("--charts-per-hour", type=_number, required=True, metavar="N")
+    calc.add_argument("--rate", type=_number, required=True, metavar="USD", help="pay per chart")
+    calc.add_argument("--hours-per-week", type=_number, required=True, metavar="H")
+    calc.add_argument("--weeks-per-year", type=_number, default=52, metavar="W", help="default 52")
+    calc.add_argument("--compare-charts-per-hour", type=_number, metavar="N", help="a second pace")
+    calc.add_argument("--target-annual", type=_number, metavar="USD", help="hours/week needed to gross this")
     calc.add_argument("--json", action="store_true", help="print JSON")
 
     check = commands.add_parser(
-        "validate", help="check knowledge files (exit 1 and every problem if invalid)"
+        "validate", parents=[common], help="check knowledge files (exit 1 and every problem if invalid)"
     )
     check.add_argument(
         "directory", nargs="?", type=Path, metavar="DIR", help="default: the shipped knowledge base"
@@ -129,7 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "report", help="the question log: questions without a good answer, and the top topics"
     )
-    report.add_argument("--config", type=Path, metavar="PATH", help="config file (see config.example.yaml)")
+    report.add_argument(
+        "--config", type=Path, metavar="PATH", help="config file: where the question log is (storage.path)"
+    )
     report.add_argument(
         "--days",
         type=_days,
@@ -160,7 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"coding-advisor: {error}", file=sys.stderr)
         return error.code
     except ConfigError as error:
-        print(f"coding-advisor: {error}", file=sys.stderr)
+        for problem in error.problems:
+            print(f"coding-advisor: {problem}", file=sys.stderr)
         return EXIT_USAGE
     except KnowledgeError as error:
         print("coding-advisor: the knowledge base has problems:", file=sys.stderr)
@@ -168,8 +198,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PROBLEMS
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # e.g. `coding-advisor ask - | head`: the reader has what it wanted
+        _drop_stdout()
         return 0
+
+
+def _drop_stdout() -> None:
+    """After a broken pipe: send what is left in stdout's buffer nowhere, so exiting stays quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -183,8 +221,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.discord_app import runner
 
         settings = load_settings(getattr(args, "config", None))
-        if args.knowledge is not None:
-            settings = settings.model_copy(update={"knowledge_dir": args.knowledge})
+        knowledge = _knowledge_option(args)
+        if knowledge is not None:
+            settings = settings.model_copy(update={"knowledge_dir": knowledge})
         if command == "run":
             return runner.run_bot(settings)
         return runner.sync_commands(settings, args.guild)
@@ -193,34 +232,46 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "earnings":
         return _earnings(args)
     if command == "validate":
-        return _validate(args.directory)
-    if command == "report":
-        return _report(args)
+        given = getattr(args, "knowledge", None)
+        if given is not None and args.directory is not None and given.resolve() != args.directory.resolve():
+            raise CliError(f"validate {args.directory} or --knowledge {given}: give one directory")
+        return _validate(args.directory or given)
     if command == "schema":
         return _schema(args.write)
+    if command == "report":
+        return _report(args)
     raise CliError(f"unknown command {command!r}")
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(getattr(args, "config", None))
 
 
 def _console(args: argparse.Namespace) -> int:
     from bot.config import console_state_dir
     from bot.console import Console
 
+    _use_config_knowledge(args)
     with QuestionLog.for_args(args, "console") as question_log:
         state_dir = console_state_dir(getattr(args, "config", None))
         return Console(_advisor(args), state_dir=state_dir, on_answer=question_log.record).run()
 
 
-def _advisor(args: argparse.Namespace) -> Advisor:
-    directory = args.knowledge
-    if directory is None and getattr(args, "config", None) is not None:
-        directory = _settings(args).knowledge_dir
+def _use_config_knowledge(args: argparse.Namespace) -> None:
+    """--config names the knowledge directory too, unless --knowledge is given."""
+    config = getattr(args, "config", None)
+    if config is not None and getattr(args, "knowledge", None) is None:
+        args.knowledge = load_settings(config).knowledge_dir
+
+
+def _knowledge_option(args: argparse.Namespace) -> Path | None:
+    directory: Path | None = getattr(args, "knowledge", None)
     if directory is not None and not directory.is_dir():
-        raise CliError(f"knowledge directory not found: {directory}")
-    return Advisor.from_directory(directory)
+        raise CliError(
+            f"--knowledge {directory}: knowledge directory not found: "
+            "give the directory that holds categories.yaml and topics/"
+        )
+    return directory
+
+
+def _advisor(args: argparse.Namespace) -> Advisor:
+    return Advisor.from_directory(_knowledge_option(args))
 
 
 def answer_json(question: str, answer: Answer) -> dict[str, Any]:
@@ -268,7 +319,7 @@ class QuestionLog:
             self._runner.close()
 
     def record(self, answer: Answer) -> None:
-        if self._store is None or self._runner is None:
+        if self._store is None or self._runner is None or not answer.result.question:
             return
         entry = LoggedQuestion.from_answer(
             answer, at=dt.datetime.now(dt.UTC), chapter_id=None, source=self._source
@@ -283,14 +334,14 @@ class QuestionLog:
 def _ask(args: argparse.Namespace) -> int:
     from bot.console import render
 
-    advisor = _advisor(args)
-    questions = [args.question] if args.question != "-" else (line.strip() for line in sys.stdin)
     if args.question != "-" and not args.question.strip():
         raise CliError("the question is empty")
+    _use_config_knowledge(args)
+    advisor = _advisor(args)
+    # A blank line of stdin is answered too (declined), so output line N is always input line N.
+    questions = [args.question] if args.question != "-" else (line.strip() for line in sys.stdin)
     with QuestionLog.for_args(args, "cli") as question_log:
         for question in questions:
-            if not question:
-                continue
             answer = advisor.ask(question)
             question_log.record(answer)
             if args.json:
@@ -334,6 +385,13 @@ def _earnings(args: argparse.Namespace) -> int:
     from bot.core.replies import earnings_reply
 
     advisor = _advisor(args)
+    for dest, name in EARNINGS_OPTIONS.items():
+        value = getattr(args, dest)
+        if value is not None:
+            try:
+                earnings.check_input(name, value, label=_option(dest))
+            except earnings.EarningsInputError as error:
+                raise CliError(str(error)) from None
     try:
         result, other = advisor.earnings_with_comparison(
             args.charts_per_hour,
@@ -344,7 +402,11 @@ def _earnings(args: argparse.Namespace) -> int:
         )
         target_hours = (
             earnings.hours_for_target(
-                args.target_annual, args.charts_per_hour, args.rate, args.weeks_per_year
+                args.target_annual,
+                args.charts_per_hour,
+                args.rate,
+                args.weeks_per_year,
+                label="--target-annual",
             )
             if args.target_annual is not None
             else None
@@ -368,17 +430,25 @@ def _earnings(args: argparse.Namespace) -> int:
 
 def _validate(directory: Path | None, today: dt.date | None = None) -> int:
     directory = directory or default_knowledge_dir()
+    today = today or dt.date.today()
     try:
-        kb = load_knowledge(directory)
+        kb = load_knowledge(directory, today=today)
     except KnowledgeError as error:
-        for problem in error.problems:
-            print(problem)
+        _print_all(map(str, error.problems))
         print(f"{len(error.problems)} problem(s) in {directory}", file=sys.stderr)
-        return EXIT_PROBLEMS
-    for warning in knowledge_warnings(directory, kb, today or dt.date.today()):
-        print(warning)
-    print(f"{directory}: valid")
+        return EXIT_PROBLEMS  # decided before printing: a closed stdout cannot turn it into success
+    _print_all([*map(str, knowledge_warnings(directory, kb, today)), f"{directory}: valid"])
     return 0
+
+
+def _print_all(lines: Iterable[str]) -> None:
+    """Print every line; a reader that stops early (`| head -1`) is not an error."""
+    try:
+        for line in lines:
+            print(line)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _drop_stdout()
 
 
 def _schema(write_to: Path | None) -> int:

@@ -8,6 +8,9 @@ import os
 import textwrap
 from pathlib import Path
 
+# The tests' clock: the knowledge below is dated 2026-11-27, and no test reads the real one.
+TODAY = dt.date(2026, 11, 30)
+
 BASE_FILES = {
     "categories.yaml": """
         categories:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.knowledge import KnowledgeBase, Problem
+from bot.core.knowledge.loader import Reviewed, reviewed_entries
 from bot.core.replies import Field, Reply
 
 STALE_MONTHS_DEFAULT = 12
@@ -137,14 +138,6 @@ def validation_reply(filename: str, where: str, problems: Sequence[str]) -> Repl
 # --- stale entries ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StaleEntry:
-    section: str  # topic, credential, preset, self-employment tax
-    id: str
-    title: str
-    reviewed: dt.date
-
-
 def months_before(today: dt.date, months: int) -> dt.date:
     """The same day `months` calendar months earlier (the month's last day when it has no such day)."""
     index = today.year * 12 + today.month - 1 - months
@@ -154,25 +147,24 @@ def months_before(today: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(today.day, (following - dt.timedelta(days=1)).day))
 
 
-def stale_entries(kb: KnowledgeBase, today: dt.date, months: int) -> list[StaleEntry]:
+def stale_entries(kb: KnowledgeBase, today: dt.date, months: int) -> list[Reviewed]:
     """Entries whose `reviewed` date is more than `months` months before `today`, oldest first."""
     cutoff = months_before(today, months)
-    entries = [
-        *(StaleEntry("topic", t.id, t.title, t.reviewed) for t in kb.topics.values()),
-        *(StaleEntry("credential", c.id, c.full_name, c.reviewed) for c in kb.credentials.values()),
-        *(StaleEntry("preset", p.id, p.specialty, p.reviewed) for p in kb.presets.values()),
-        StaleEntry("self-employment tax", "self_employment_tax", "Self-employment tax", kb.se_tax.reviewed),
-    ]
-    return sorted((e for e in entries if e.reviewed < cutoff), key=lambda e: (e.reviewed, e.id))
+    return sorted((e for e in reviewed_entries(kb) if e.reviewed < cutoff), key=lambda e: (e.reviewed, e.id))
 
 
-def stale_reply(entries: Sequence[StaleEntry], months: int) -> Reply:
+def stale_reply(entries: Sequence[Reviewed], months: int) -> Reply:
     if not entries:
         return Reply(
             title=f"Nothing older than {months} month{'s' if months != 1 else ''}",
             body="Every entry was reviewed recently.",
         )
-    body = "\n".join(f"- {e.reviewed.isoformat()} · {e.section} `{e.id}` — {e.title}" for e in entries)
+    body = "\n".join(
+        f"- {e.reviewed.isoformat()} · {e.kind} `{e.id}` — {e.title}"
+        if e.id
+        else f"- {e.reviewed.isoformat()} · {e.title}"
+        for e in entries
+    )
     title = f"{len(entries)} entries not reviewed for {months} month{'s' if months != 1 else ''}"
     return Reply(title=title, body=body, footer="Oldest first", kind="info")
 

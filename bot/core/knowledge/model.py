@@ -18,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     model_validator,
 )
 
@@ -52,8 +53,11 @@ def _http_url(value: str) -> str:
     return value
 
 
-def _not_in_future(value: dt.date) -> dt.date:
-    if value > dt.date.today():
+def _not_in_future(value: dt.date, info: ValidationInfo) -> dt.date:
+    # The loader passes its clock as the validation context {"today": date}; tests pass fixed dates.
+    today = (info.context or {}).get("today") or dt.date.today()
+    # A day of grace: a moderator a time zone ahead of the server writes their own today.
+    if value > today + dt.timedelta(days=1):
         raise ValueError(f"{value.isoformat()} is in the future: write the date the entry was last reviewed")
     return value
 

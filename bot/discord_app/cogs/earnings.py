@@ -45,7 +45,7 @@ class Earnings(commands.Cog):
         reply = self.bot.advisor.earnings_reply(
             charts_per_hour, rate, hours_per_week, weeks_per_year, compare_charts_per_hour
         )
-        await send_reply(interaction, reply, ephemeral=private or reply.kind == "error")
+        await send_reply(interaction, reply, ephemeral=private)
 
 
 async def setup(bot: AdvisorBot) -> None:
