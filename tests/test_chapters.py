@@ -79,7 +79,7 @@ def test_the_chapter_templates_see_moves_on_with_the_date(tmp_path: Path) -> Non
     [
         (
             CHAPTERS.replace("id: boston", "id: nyc"),
-            "chapters.yaml:19: chapter id `nyc` is used twice (first at",
+            "chapters.yaml:19: chapters id `nyc` is used twice (first at",
         ),
         (
             CHAPTERS.replace('["200"]', "[300, 112]"),

@@ -75,14 +75,19 @@ class Advisor:
     def faq(self, text: str, place: Place | None = None) -> replies.Reply:
         """A topic by id or title (what autocomplete sends), a category's list by its id or title,
         else whatever /ask would answer."""
+        topic_id = self.topic_id(text)
+        if topic_id is not None:
+            return replies.topic_reply(self.kb, topic_id, place)
         wanted = text.strip().casefold()
-        for topic in self.kb.topics.values():
-            if wanted in (topic.id, topic.title.casefold()):
-                return replies.topic_reply(self.kb, topic.id, place)
         for category in self.kb.categories.values():
             if wanted in (category.id, category.title.casefold()):
                 return replies.topics_reply(self.kb, category.id)
         return self.ask(text, place).reply
+
+    def topic_id(self, text: str) -> str | None:
+        """The topic named by its id or title, in any case (what autocomplete sends), if any."""
+        wanted = text.strip().casefold()
+        return next((t.id for t in self.kb.topics.values() if wanted in (t.id, t.title.casefold())), None)
 
     def suggest(self, text: str, limit: int = 25, asked: Mapping[str, int] | None = None) -> list[Match]:
         """Topics completing what is typed so far; `asked` (topic id -> times asked) orders an empty box."""

@@ -518,6 +518,36 @@ _Merged = tuple[
 ]
 
 
+_Where = dict[tuple[str, str], tuple[Path, ParsedYaml, Location]]  # (section, id) -> where it is
+
+
+def _add_entries(
+    section: str,
+    target: dict[str, Any],
+    items: list[Any],
+    file: _File,
+    where: _Where,
+    problems: list[Problem],
+) -> None:
+    """Add a file's entries of `section` to `target` by id; an id seen before is a problem."""
+    for number, item in enumerate(items):
+        location = file.location(section, number)
+        if item.id in target:
+            first_path, first_parsed, first_location = where[(section, item.id)]
+            problems.append(
+                Problem(
+                    file.path,
+                    file.parsed.line_of(location),
+                    f"{section} id `{item.id}` is used twice (first at "
+                    f"{first_path}:{first_parsed.line_of(first_location)}): ids must be unique",
+                    phase=1,
+                )
+            )
+            continue
+        target[item.id] = item
+        where[(section, item.id)] = (file.path, file.parsed, location)
+
+
 def _merge(parts: list[_File], problems: list[Problem], skipped: _Skipped) -> _Merged:
     categories: dict[str, Category] = {}
     topics: dict[str, Topic] = {}
@@ -525,25 +555,10 @@ def _merge(parts: list[_File], problems: list[Problem], skipped: _Skipped) -> _M
     presets: dict[str, EarningsPreset] = {}
     synonyms: dict[str, str] = {}
     se_tax: SelfEmploymentTax | None = None
-    where: dict[tuple[str, str], tuple[Path, ParsedYaml, Location]] = {}
+    where: _Where = {}
 
     def add(section: str, target: dict[str, Any], items: list[Any], file: _File) -> None:
-        for number, item in enumerate(items):
-            location = file.location(section, number)
-            if item.id in target:
-                first_path, first_parsed, first_location = where[(section, item.id)]
-                problems.append(
-                    Problem(
-                        file.path,
-                        file.parsed.line_of(location),
-                        f"{section} id `{item.id}` is used twice (first at "
-                        f"{first_path}:{first_parsed.line_of(first_location)}): ids must be unique",
-                        phase=1,
-                    )
-                )
-                continue
-            target[item.id] = item
-            where[(section, item.id)] = (file.path, file.parsed, location)
+        _add_entries(section, target, items, file, where, problems)
 
     for file in parts:
         path, parsed, part = file.path, file.parsed, file.part
@@ -846,52 +861,37 @@ def _check_rendered_in_chapters(
 
 # --- chapters ---------------------------------------------------------------------------------
 
-_ChapterWhere = dict[str, tuple[Path, ParsedYaml, Location]]
-
 
 def _chapters(
     parts: list[_File], problems: list[Problem]
-) -> tuple[dict[str, Chapter], dict[int, str], _ChapterWhere]:
+) -> tuple[dict[str, Chapter], dict[int, str], _Where]:
     """Chapters from every file: unique ids, and each channel or category in one chapter only."""
     chapters: dict[str, Chapter] = {}
-    channels: dict[int, str] = {}
-    where: _ChapterWhere = {}
+    where: _Where = {}
     for file in parts:
-        for number, chapter in enumerate(file.part.chapters):
-            location = file.location("chapters", number)
-            if chapter.id in chapters:
-                first_path, first_parsed, first_location = where[chapter.id]
+        _add_entries("chapters", chapters, file.part.chapters, file, where, problems)
+    channels: dict[int, str] = {}
+    for chapter in chapters.values():
+        path, parsed, location = where[("chapters", chapter.id)]
+        for index, channel_id in enumerate(chapter.channels):
+            owner = channels.setdefault(channel_id, chapter.id)
+            if owner != chapter.id:
                 problems.append(
                     Problem(
-                        file.path,
-                        file.parsed.line_of(location),
-                        f"chapter id `{chapter.id}` is used twice (first at "
-                        f"{first_path}:{first_parsed.line_of(first_location)}): ids must be unique",
+                        path,
+                        parsed.line_of((*location, "channels", index)),
+                        f"chapter `{chapter.id}`: channel {channel_id} already belongs to chapter "
+                        f"`{owner}`: a channel or category can be in one chapter only",
                         phase=1,
                     )
                 )
-                continue
-            chapters[chapter.id] = chapter
-            where[chapter.id] = (file.path, file.parsed, location)
-            for index, channel_id in enumerate(chapter.channels):
-                owner = channels.setdefault(channel_id, chapter.id)
-                if owner != chapter.id:
-                    problems.append(
-                        Problem(
-                            file.path,
-                            file.parsed.line_of((*location, "channels", index)),
-                            f"chapter `{chapter.id}`: channel {channel_id} already belongs to chapter "
-                            f"`{owner}`: a channel or category can be in one chapter only",
-                            phase=1,
-                        )
-                    )
     return chapters, channels, where
 
 
-def _check_chapters(kb: KnowledgeBase, where: _ChapterWhere, problems: list[Problem]) -> None:
+def _check_chapters(kb: KnowledgeBase, where: _Where, problems: list[Problem]) -> None:
     """Sittings name credentials that exist; the links fit in one field of the /chapter card."""
     for chapter in kb.chapters.values():
-        path, parsed, location = where[chapter.id]
+        path, parsed, location = where[("chapters", chapter.id)]
         for index, sitting in enumerate(chapter.exam_sittings):
             if kb.credential(sitting.credential) is None:
                 problems.append(

@@ -6,9 +6,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.limits import CHOICE_NAME_MAX, CHOICES_MAX, QUESTION_MAX
+from bot.core.limits import QUESTION_MAX
 from bot.core.replies import Reply
 from bot.discord_app.checks import per_user_cooldown
+from bot.discord_app.choices import topic_choices
 from bot.discord_app.client import AdvisorBot
 from bot.discord_app.embeds import to_embed
 from bot.discord_app.views import NO_MENTIONS, answer_view, send_reply, topics_view
@@ -72,10 +73,7 @@ class Answers(commands.Cog):
     async def faq_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=match.title[:CHOICE_NAME_MAX], value=match.id)
-            for match in self.bot.advisor.suggest(current[:QUESTION_MAX], limit=CHOICES_MAX)
-        ]
+        return topic_choices(self.bot.advisor, current)
 
     @app_commands.command(description="Browse every topic by category")
     @app_commands.describe(private=PRIVATE)

@@ -17,9 +17,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.advisor import Advisor
-from bot.core.limits import CHOICE_NAME_MAX
+from bot.core.limits import CHOICE_NAME_MAX, CHOICES_MAX
 from bot.core.replies import Reply, error_reply
 from bot.discord_app.checks import Refused, is_chapter_lead, is_moderator
+from bot.discord_app.choices import topic_choices
 from bot.discord_app.client import AdvisorBot
 from bot.discord_app.embeds import to_embed
 from bot.discord_app.views import NO_MENTIONS, answer_view, send_reply
@@ -170,10 +171,7 @@ class Pins(commands.Cog):
         if await self._refuse_if_off(interaction):
             return
         advisor = self.bot.advisor
-        wanted = topic.strip().casefold()
-        topic_id = next(
-            (t.id for t in advisor.kb.topics.values() if wanted in (t.id, t.title.casefold())), None
-        )
+        topic_id = advisor.topic_id(topic)
         if topic_id is None or interaction.guild_id is None or interaction.channel_id is None:
             await send_reply(
                 interaction,
@@ -248,10 +246,7 @@ class Pins(commands.Cog):
     async def add_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=m.title[:CHOICE_NAME_MAX], value=m.id)
-            for m in self.bot.advisor.suggest(current[:100], limit=25)
-        ]
+        return topic_choices(self.bot.advisor, current)
 
     @pin.command(name="list", description="The pinned FAQs of this channel, or of the whole server")
     @app_commands.describe(everywhere="Every channel of the server, not only this one")
@@ -331,7 +326,7 @@ class Pins(commands.Cog):
             title = topics[record.topic_id].title if record.topic_id in topics else record.topic_id
             if typed in f"{record.topic_id} {title}".casefold():
                 choices.append(app_commands.Choice(name=title[:CHOICE_NAME_MAX], value=record.topic_id))
-        return choices[:25]
+        return choices[:CHOICES_MAX]
 
     def _jump(self, record: PinRecord) -> str:
         channel = self.bot.get_partial_messageable(record.channel_id, guild_id=record.guild_id)
