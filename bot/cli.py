@@ -357,7 +357,8 @@ def _report(args: argparse.Namespace) -> int:
     path = offline_storage_path(args.config)
     if not path.is_file():
         raise CliError(
-            f"no question log at {path}: the bot makes it when it starts (see storage.path; pass --config)"
+            f"no question log at {path} yet: the bot, `ask` and the console make it when they log a "
+            "question (see storage.path; pass --config)"
         )
 
     async def read() -> QuestionReport:
