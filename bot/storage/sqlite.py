@@ -123,6 +123,9 @@ class SqliteStore:
     @staticmethod
     async def _prepare(db: aiosqlite.Connection, path: Path) -> None:
         await db.execute("PRAGMA journal_mode = WAL")
+        # In WAL mode NORMAL is still safe from corruption; it only skips an fsync per commit, so a
+        # logged question does not wait on the disk (a power cut may lose the last few).
+        await db.execute("PRAGMA synchronous = NORMAL")
         await db.execute("PRAGMA foreign_keys = ON")
         async with db.execute("PRAGMA quick_check") as cursor:
             verdict = [str(row[0]) for row in await cursor.fetchall()]
