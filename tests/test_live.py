@@ -39,6 +39,10 @@ async def test_reload_swaps_on_success_and_keeps_the_last_good_on_failure(tmp_pa
 
     unchanged = await reloader.reload()
     assert unchanged.outcome == "unchanged" and reloader.advisor is first
+    edit(directory, "categories:", "# only a comment added\ncategories:", name="categories.yaml")
+    layout = await reloader.reload()
+    assert layout.outcome == "applied" and layout.diff.empty
+    assert "no entry changed (comments or layout only)" in layout.summary()
 
     clock.advance(minutes=5)
     edit(directory, CPC, "The CPC, changed.")
@@ -69,7 +73,7 @@ async def test_reload_swaps_on_success_and_keeps_the_last_good_on_failure(tmp_pa
     assert fixed.outcome == "applied" and reloader.status(True, None).last_problems == ()
     edit(directory, "related: [ccs]", "related: [nope]")
     assert (await reloader.reload()).new_problems  # broken again after a fix: said again
-    assert reloader.attempts == 8
+    assert reloader.attempts == 9
 
 
 async def test_a_request_never_sees_half_a_reload(tmp_path: Path) -> None:

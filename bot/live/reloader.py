@@ -43,7 +43,8 @@ class ReloadResult:
             )
         if self.outcome == "unchanged":
             return f"Knowledge unchanged (version `{kb.version}`, {len(kb.topics)} topics)."
-        return f"Knowledge reloaded: {self.diff.summary()}. Version `{kb.version}`, {len(kb.topics)} topics."
+        what = self.diff.summary() if not self.diff.empty else "no entry changed (comments or layout only)"
+        return f"Knowledge reloaded: {what}. Version `{kb.version}`, {len(kb.topics)} topics."
 
 
 class KnowledgeReloader:
