@@ -6,6 +6,7 @@ never sees half of an update and a bad edit never replaces what is being served.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from bot.core.knowledge.paths import default_knowledge_dir
 from bot.core.knowledge.templates import Place
 from bot.core.search import Match, SearchIndex, SearchResult, build_index
 from bot.core.text import clean_message, credential_names, is_greeting
+from bot.core.tools import audit_risk, course_check, credential_fit
+from bot.core.tools.course_check import CourseInputError, CourseVerdict
+from bot.core.tools.credential_fit import Fit, FitInputError
 
 
 @dataclass(frozen=True)
@@ -117,3 +121,68 @@ class Advisor:
 
     def roadmap(self, step: int = 0) -> replies.Reply:
         return replies.roadmap_reply(self.kb, step)
+
+    # --- decision tools ---------------------------------------------------------------------
+
+    def which_credential(self, setting: str, experience_years: float, goal: str | None = None) -> Fit:
+        """Raises FitInputError with a readable message for an answer the quiz does not offer."""
+        if self.kb.credential_fit is None:
+            raise FitInputError(
+                "the knowledge base has no `credential_fit:` rules: ask a moderator to add them"
+            )
+        return credential_fit.recommend(
+            self.kb.credential_fit, self.kb.credentials, setting, experience_years, goal
+        )
+
+    def which_credential_reply(
+        self,
+        setting: str,
+        experience_years: float,
+        goal: str | None = None,
+        experience_label: str | None = None,
+    ) -> replies.Reply:
+        try:
+            fit = self.which_credential(setting, experience_years, goal)
+        except FitInputError as error:
+            return replies.error_reply(f"{error}.")
+        return replies.credential_fit_reply(self.kb, fit, experience_label)
+
+    def course_check(
+        self,
+        credential: str,
+        hours: float,
+        teaches: str | Iterable[str],
+        offers: Iterable[str] = (),
+        price: float | None = None,
+    ) -> CourseVerdict:
+        """Raises CourseInputError with a readable message for bad input, an unknown credential included."""
+        if self.kb.course_criteria is None:
+            raise CourseInputError(
+                "the knowledge base has no `course_check:` checklist: ask a moderator to add it"
+            )
+        found = self.kb.credential(credential)
+        if found is None:
+            known = ", ".join(c.id for c in self.kb.credentials.values())
+            raise CourseInputError(f"unknown credential {credential!r}: use one of {known}")
+        return course_check.check_course(self.kb.course_criteria, found, hours, teaches, offers, price)
+
+    def course_check_reply(
+        self,
+        credential: str,
+        hours: float,
+        teaches: str | Iterable[str],
+        offers: Iterable[str] = (),
+        price: float | None = None,
+    ) -> replies.Reply:
+        try:
+            result = self.course_check(credential, hours, teaches, offers, price)
+        except CourseInputError as error:
+            return replies.error_reply(f"{error}.")
+        return replies.course_check_reply(self.kb, result)
+
+    def audit_risk_reply(self, accuracy: float, required: float, sample_size: float) -> replies.Reply:
+        try:
+            risk = audit_risk.audit_risk(accuracy, required, sample_size)
+        except audit_risk.AuditInputError as error:
+            return replies.error_reply(f"{error}.")
+        return replies.audit_risk_reply(self.kb, risk)

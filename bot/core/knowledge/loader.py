@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,11 +23,15 @@ from bot.core import earnings
 from bot.core.knowledge import templates
 from bot.core.knowledge.model import (
     CHOICE_NAME_MAX,
+    COURSE_ITEMS,
     EMBED_DESCRIPTION_MAX,
     EMBED_TOTAL_MAX,
+    FIT_SETTINGS,
     SELECT_OPTIONS_MAX,
     Category,
+    CourseCriteria,
     Credential,
+    CredentialFit,
     EarningsPreset,
     KnowledgeFile,
     RoadmapStep,
@@ -70,6 +74,8 @@ class KnowledgeBase:
     roadmap: tuple[RoadmapStep, ...]
     version: str  # content hash: changes exactly when the knowledge does
     _templates: dict[str, Template] = field(repr=False, compare=False)
+    credential_fit: CredentialFit | None = None  # the /which-credential rules, when a file defines them
+    course_criteria: CourseCriteria | None = None  # the /course-check checklist, likewise
 
     def render_answer(self, topic_id: str, place: templates.Place | None = None) -> str:
         context = templates.template_context(
@@ -116,6 +122,7 @@ def load_knowledge(directory: Path, place: templates.Place | None = None) -> Kno
 
     categories, topics, credentials, presets, se_tax, synonyms, where = _merge(parts, problems)
     roadmap = _roadmap(parts, topics, problems)
+    fit, criteria = _tools(parts, credentials, topics, problems)
     out_of_scope = tuple(dict.fromkeys(w.casefold() for _, _, part in parts for w in part.out_of_scope))
     kb_templates = _compile_templates(topics, where, problems)
     if se_tax is None and not any(p.message.startswith("YAML") for p in problems):
@@ -135,6 +142,8 @@ def load_knowledge(directory: Path, place: templates.Place | None = None) -> Kno
         roadmap,
         digest.hexdigest()[:16],
         kb_templates,
+        credential_fit=fit,
+        course_criteria=criteria,
     )
     _check_rendered(kb, where, place, problems)
     if problems:
@@ -408,6 +417,113 @@ def _roadmap(
                         )
                     )
     return tuple(steps)
+
+
+def _tools(
+    parts: list[tuple[Path, ParsedYaml, KnowledgeFile]],
+    credentials: Mapping[str, Credential],
+    topics: Mapping[str, Topic],
+    problems: list[Problem],
+) -> tuple[CredentialFit | None, CourseCriteria | None]:
+    """The quiz rules and the course checklist: one file each, every id pointing at something real."""
+    fit: CredentialFit | None = None
+    criteria: CourseCriteria | None = None
+    owners: dict[str, Path] = {}
+    for path, parsed, part in parts:
+        for section, value in (("credential_fit", part.credential_fit), ("course_check", part.course_check)):
+            if value is None:
+                continue
+            if section in owners:
+                problems.append(
+                    Problem(
+                        path,
+                        parsed.line_of((section,)),
+                        f"`{section}` is already defined in {owners[section]}: keep one",
+                    )
+                )
+                continue
+            owners[section] = path
+
+            def report(
+                location: Location, message: str, path: Path = path, parsed: ParsedYaml = parsed
+            ) -> None:
+                problems.append(Problem(path, parsed.line_of(location), message))
+
+            def known(location: Location, what: str, name: str | None, pool: Mapping[str, Any]) -> None:
+                if name is not None and name not in pool:
+                    report(location, f"{what} `{name}` does not exist{_did_you_mean(name, pool)}")
+
+            if isinstance(value, CredentialFit):
+                fit = value
+                _check_fit(value, ("credential_fit",), report, known, credentials, topics)
+            elif isinstance(value, CourseCriteria):
+                criteria = value
+                _check_course(value, ("course_check",), report, known, credentials)
+    return fit, criteria
+
+
+def _check_fit(
+    fit: CredentialFit,
+    at: Location,
+    report: Callable[[Location, str], None],
+    known: Callable[[Location, str, str | None, Mapping[str, Any]], None],
+    credentials: Mapping[str, Credential],
+    topics: Mapping[str, Topic],
+) -> None:
+    seen: set[str] = set()
+    for index, rules in enumerate(fit.settings):
+        here: Location = (*at, "settings", index)
+        if rules.id in seen:
+            report((*here, "id"), f"setting `{rules.id}` has rules twice: keep one entry")
+        seen.add(rules.id)
+        known((*here, "topic"), "topic", rules.topic, topics)
+        for group in ("recommend", "also_consider"):
+            for number, pick in enumerate(getattr(rules, group)):
+                known((*here, group, number, "credential"), "credential", pick.credential, credentials)
+        if all(pick.conditional for pick in rules.recommend):
+            report(
+                (*here, "recommend"),
+                f"setting `{rules.id}`: every recommendation has a condition, so some answers get none: "
+                "add one without min_years, below_years or goal",
+            )
+    missing = [s for s in FIT_SETTINGS if s not in seen]
+    if missing:
+        report(
+            (*at, "settings"),
+            f"no rules for the setting(s) {', '.join(missing)}: the quiz offers every one of "
+            f"{', '.join(FIT_SETTINGS)}; add an entry for each",
+        )
+    for index, note in enumerate(fit.notes):
+        known((*at, "notes", index, "topic"), "topic", note.topic, topics)
+    years = [choice.years for choice in fit.experience]
+    if years != sorted(set(years)):
+        report((*at, "experience"), "experience choices must go from fewest years to most, each once")
+
+
+def _check_course(
+    criteria: CourseCriteria,
+    at: Location,
+    report: Callable[[Location, str], None],
+    known: Callable[[Location, str, str | None, Mapping[str, Any]], None],
+    credentials: Mapping[str, Credential],
+) -> None:
+    seen: set[str] = set()
+    for index, item in enumerate(criteria.items):
+        here: Location = (*at, "items", index)
+        if item.id in seen:
+            report((*here, "id"), f"course item `{item.id}` is listed twice: keep one entry")
+        seen.add(item.id)
+        for number, credential in enumerate(item.essential_for):
+            known((*here, "essential_for", number), "credential", credential, credentials)
+    missing = [i for i in COURSE_ITEMS if i not in seen]
+    if missing:
+        report(
+            (*at, "items"),
+            f"no entry for the course item(s) {', '.join(missing)}: /course-check asks about each of "
+            f"{', '.join(COURSE_ITEMS)}",
+        )
+    for index, note in enumerate(criteria.credential_notes):
+        known((*at, "credential_notes", index, "credential"), "credential", note.credential, credentials)
 
 
 def _did_you_mean(name: str, known: Iterable[str]) -> str:
