@@ -3,7 +3,10 @@
     coding-advisor                      Discord bot if DISCORD_TOKEN is set, else the offline console
     coding-advisor ask "QUESTION"       answer one question (--json, with `figures` when it computed;
                                         "-" reads one per line from stdin)
-    coding-advisor earnings ...         the earnings calculator (--json)
+    coding-advisor earnings ...         the earnings calculator (--json; --chart FILE.png writes the chart)
+    coding-advisor which-credential ... which credential fits a setting, experience and goal (--json)
+    coding-advisor course-check ...     what a course offers against what a credential needs (--json)
+    coding-advisor audit-risk ...       how often an accuracy audit fails, exact binomial (--json)
     coding-advisor validate [DIR]       check knowledge files; every problem as path:line: message
     coding-advisor schema               print the JSON Schema of a knowledge file
 
@@ -26,6 +29,7 @@ from bot.core import earnings
 from bot.core.advisor import Advisor
 from bot.core.knowledge import KnowledgeError, load_knowledge
 from bot.core.knowledge.loader import knowledge_warnings
+from bot.core.knowledge.model import COURSE_ITEMS, FIT_GOALS, FIT_SETTINGS
 from bot.core.knowledge.paths import default_knowledge_dir
 from bot.core.knowledge.schema import SCHEMA_FILE, schema_text
 
@@ -41,7 +45,7 @@ class CliError(Exception):
         self.code = code
 
 
-def _positive_float(text: str) -> float:
+def _number(text: str) -> float:
     try:
         return float(text.strip().lstrip("$").replace(",", ""))
     except ValueError:
@@ -79,15 +83,54 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print JSON (one object per line with -)")
 
     calc = commands.add_parser("earnings", parents=[common], help="the earnings calculator")
-    calc.add_argument("--charts-per-hour", type=_positive_float, required=True, metavar="N")
-    calc.add_argument("--rate", type=_positive_float, required=True, metavar="USD", help="pay per chart")
-    calc.add_argument("--hours-per-week", type=_positive_float, required=True, metavar="H")
-    calc.add_argument("--weeks-per-year", type=_positive_float, default=52, metavar="W", help="default 52")
-    calc.add_argument("--compare-charts-per-hour", type=_positive_float, metavar="N", help="a second pace")
+    calc.add_argument("--charts-per-hour", type=_number, required=True, metavar="N")
+    calc.add_argument("--rate", type=_number, required=True, metavar="USD", help="pay per chart")
+    calc.add_argument("--hours-per-week", type=_number, required=True, metavar="H")
+    calc.add_argument("--weeks-per-year", type=_number, default=52, metavar="W", help="default 52")
+    calc.add_argument("--compare-charts-per-hour", type=_number, metavar="N", help="a second pace")
+    calc.add_argument("--target-annual", type=_number, metavar="USD", help="hours/week needed to gross this")
     calc.add_argument(
-        "--target-annual", type=_positive_float, metavar="USD", help="hours/week needed to gross this"
+        "--chart", type=Path, metavar="FILE.png", help="also write the chart (weekly gross and net by pace)"
     )
     calc.add_argument("--json", action="store_true", help="print JSON")
+
+    fit = commands.add_parser(
+        "which-credential", parents=[common], help="which credential fits where you want to work"
+    )
+    fit.add_argument("--setting", choices=FIT_SETTINGS, required=True, help="where you want to work")
+    fit.add_argument("--experience-years", type=_number, required=True, metavar="N", help="coding experience")
+    fit.add_argument("--goal", choices=FIT_GOALS, help="a goal for your first years")
+    fit.add_argument("--json", action="store_true", help="print JSON")
+
+    course = commands.add_parser(
+        "course-check", parents=[common], help="what a course offers against what a credential needs"
+    )
+    course.add_argument(
+        "--credential", required=True, metavar="ID", help="the credential it prepares for, e.g. cpc"
+    )
+    course.add_argument("--hours", type=_number, required=True, metavar="N", help="contact hours")
+    course.add_argument(
+        "--teaches",
+        required=True,
+        metavar="CODE_SETS",
+        help="code sets it teaches, comma-separated: ICD-10-CM,ICD-10-PCS,CPT,HCPCS",
+    )
+    for item in COURSE_ITEMS:
+        course.add_argument(
+            f"--{item}", action="store_true", help=f"the course includes {item.replace('-', ' ')}"
+        )
+    course.add_argument("--price", type=_number, metavar="USD", help="what the course costs")
+    course.add_argument("--json", action="store_true", help="print JSON")
+
+    audit = commands.add_parser("audit-risk", parents=[common], help="how often an accuracy audit fails")
+    audit.add_argument(
+        "--accuracy", type=_number, required=True, metavar="RATE", help="your true accuracy: 0.95 or 95"
+    )
+    audit.add_argument(
+        "--required", type=_number, required=True, metavar="RATE", help="the accuracy to pass: 0.96"
+    )
+    audit.add_argument("--sample-size", type=_number, required=True, metavar="N", help="charts in the audit")
+    audit.add_argument("--json", action="store_true", help="print JSON")
 
     check = commands.add_parser(
         "validate", help="check knowledge files (exit 1 and every problem if invalid)"
@@ -146,6 +189,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _ask(args)
     if command == "earnings":
         return _earnings(args)
+    if command == "which-credential":
+        return _which_credential(args)
+    if command == "course-check":
+        return _course_check(args)
+    if command == "audit-risk":
+        return _audit_risk(args)
     if command == "validate":
         return _validate(args.directory)
     if command == "schema":
@@ -221,6 +270,9 @@ def _earnings(args: argparse.Namespace) -> int:
         )
     except earnings.EarningsInputError as error:
         raise CliError(str(error)) from None
+    if args.chart is not None:
+        written = write_chart(args.chart, earnings.curve(result, other, advisor.kb.se_tax))
+        print(f"chart written to {written}", file=sys.stderr)
     if args.json:
         data: dict[str, Any] = result.as_dict()
         if other is not None:
@@ -233,6 +285,70 @@ def _earnings(args: argparse.Namespace) -> int:
     print(render(earnings_reply(result, other)), end="")
     if target_hours is not None:
         print(f"\nTo gross ${args.target_annual:,.0f} a year at this pace: {target_hours:.1f} hours a week.")
+    return 0
+
+
+def write_chart(path: Path, curve: earnings.EarningsCurve) -> Path:
+    """Write the earnings chart as a PNG; raises CliError with one line when it cannot."""
+    from bot.charts import earnings_png
+
+    if path.suffix.casefold() != ".png":
+        raise CliError(f"the chart is a PNG: give a file name ending in .png, not {path.name!r}")
+    try:
+        path.write_bytes(earnings_png(curve))
+    except OSError as error:
+        raise CliError(f"cannot write the chart to {path}: {error.strerror or error}") from None
+    return path
+
+
+def _which_credential(args: argparse.Namespace) -> int:
+    from bot.console import render
+    from bot.core.replies import credential_fit_reply
+    from bot.core.tools.credential_fit import FitInputError
+
+    advisor = _advisor(args)
+    try:
+        fit = advisor.which_credential(args.setting, args.experience_years, args.goal)
+    except FitInputError as error:
+        raise CliError(str(error)) from None
+    if args.json:
+        print(json.dumps(fit.as_dict(), ensure_ascii=False))
+    else:
+        print(render(credential_fit_reply(advisor.kb, fit)), end="")
+    return 0
+
+
+def _course_check(args: argparse.Namespace) -> int:
+    from bot.console import render
+    from bot.core.replies import course_check_reply
+    from bot.core.tools.course_check import CourseInputError
+
+    advisor = _advisor(args)
+    offers = [item for item in COURSE_ITEMS if getattr(args, item.replace("-", "_"))]
+    try:
+        result = advisor.course_check(args.credential, args.hours, args.teaches, offers, args.price)
+    except CourseInputError as error:
+        raise CliError(str(error)) from None
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False))
+    else:
+        print(render(course_check_reply(advisor.kb, result)), end="")
+    return 0
+
+
+def _audit_risk(args: argparse.Namespace) -> int:
+    from bot.console import render
+    from bot.core.replies import audit_risk_reply
+    from bot.core.tools.audit_risk import AuditInputError, audit_risk
+
+    try:
+        risk = audit_risk(args.accuracy, args.required, args.sample_size)
+    except AuditInputError as error:
+        raise CliError(str(error)) from None
+    if args.json:
+        print(json.dumps(risk.as_dict()))
+    else:
+        print(render(audit_risk_reply(_advisor(args).kb, risk)), end="")
     return 0
 
 

@@ -56,3 +56,27 @@ def write_knowledge(directory: Path, files: dict[str, str] | None = None) -> Pat
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return directory
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) of a PNG, after checking it is one: signature, IHDR first, every chunk's CRC, IEND last."""
+    import struct
+    import zlib
+
+    assert data[:8] == PNG_SIGNATURE, "not a PNG signature"
+    offset, chunks = 8, []
+    while offset < len(data):
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind = data[offset + 4 : offset + 8]
+        body = data[offset + 8 : offset + 8 + length]
+        (crc,) = struct.unpack(">I", data[offset + 8 + length : offset + 12 + length])
+        assert zlib.crc32(kind + body) == crc, f"bad CRC in chunk {kind!r}"
+        chunks.append((kind, body))
+        offset += 12 + length
+    assert chunks[0][0] == b"IHDR" and chunks[-1][0] == b"IEND", [k for k, _ in chunks]
+    assert any(kind == b"IDAT" for kind, _ in chunks), "no image data"
+    width, height = struct.unpack(">II", chunks[0][1][:8])
+    return width, height

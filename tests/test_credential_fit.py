@@ -100,11 +100,14 @@ def test_json_has_the_documented_keys(advisor: Advisor) -> None:
 
 
 def test_the_reply_reads_well(advisor: Advisor) -> None:
-    reply = advisor.which_credential_reply("inpatient", 0, "remote", "None yet")
+    reply = advisor.which_credential_reply("inpatient", 0, "remote")
     assert reply.title == "Hospital inpatient: CCS or CIC"
     assert "**CCS (Certified Coding Specialist)**" in reply.body and "`/compare ccs cic`" in reply.body
     assert {f.name for f in reply.fields} == {"Also consider", "Good to know"}
     assert "None yet · Work from home" in (reply.footer or "")
+    assert "3 years of experience · No particular goal" in (
+        advisor.which_credential_reply("inpatient", 3).footer or ""
+    )
     assert reply.sources and all(s.url.startswith("https://") for s in reply.sources)
 
 

@@ -145,7 +145,7 @@ class Advisor:
             fit = self.which_credential(setting, experience_years, goal)
         except FitInputError as error:
             return replies.error_reply(f"{error}.")
-        return replies.credential_fit_reply(self.kb, fit, experience_label)
+        return replies.credential_fit_reply(self.kb, fit)
 
     def course_check(
         self,

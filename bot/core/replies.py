@@ -373,7 +373,14 @@ def _pick_lines(reasons: Sequence[str]) -> str:
     return "\n".join(f"- {reason}" for reason in reasons)
 
 
-def credential_fit_reply(kb: KnowledgeBase, fit: Fit, experience_label: str | None = None) -> Reply:
+def experience_label(kb: KnowledgeBase, years: float) -> str:
+    """The quiz button's words for these years, else the years spelled out."""
+    choices = kb.credential_fit.experience if kb.credential_fit else []
+    label = next((c.label for c in choices if c.years == years), None)
+    return label or f"{years:g} year{'' if years == 1 else 's'} of experience"
+
+
+def credential_fit_reply(kb: KnowledgeBase, fit: Fit) -> Reply:
     """The quiz's result: each recommended credential with its reasons, what else to consider, advice."""
     names = " or ".join(p.name for p in fit.recommended) or "no credential"
     body = "\n\n".join(f"**{p.name} ({p.title})**\n{_pick_lines(p.reasons)}" for p in fit.recommended)
@@ -388,7 +395,7 @@ def credential_fit_reply(kb: KnowledgeBase, fit: Fit, experience_label: str | No
         body += f"\n\nSide by side: `/compare {compare[0]} {compare[1]}`."
     topic_ids = [*fit.topics, *(p.topic for p in fit.recommended if p.topic)]
     related = tuple(TopicRef(t, kb.topics[t].title) for t in dict.fromkeys(topic_ids) if t in kb.topics)
-    experience = experience_label or f"{fit.experience_years:g} years' experience"
+    experience = experience_label(kb, fit.experience_years)
     goal = GOAL_LABELS.get(fit.goal, fit.goal) if fit.goal else NO_GOAL_LABEL
     rules = kb.credential_fit
     return Reply(
