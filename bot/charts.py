@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+from pathlib import Path
 from typing import Any
 
 from bot.core.earnings import EarningsCurve
@@ -19,6 +20,10 @@ WIDTH_PX, HEIGHT_PX, DPI = 960, 540, 100
 CHART_FILENAME = "earnings.png"
 GROSS_COLOUR, NET_COLOUR = "#2e86c1", "#27ae60"
 MARK_COLOURS = ("#c0392b", "#8e44ad")
+
+
+class ChartError(ValueError):
+    """The chart cannot be written where asked; the message says why and what to do."""
 
 
 def _dollars(value: float) -> str:
@@ -81,3 +86,14 @@ def earnings_png(curve: EarningsCurve) -> bytes:
     # No "Software" stamp: the same curve makes the same bytes whatever the matplotlib version.
     figure.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
     return out.getvalue()
+
+
+def write_earnings_png(path: Path, curve: EarningsCurve) -> Path:
+    """Write the chart of `curve` to `path` (a .png file); raises ChartError with one readable line."""
+    if path.suffix.casefold() != ".png":
+        raise ChartError(f"the chart is a PNG: give a file name ending in .png, not {path.name!r}")
+    try:
+        path.write_bytes(earnings_png(curve))
+    except OSError as error:
+        raise ChartError(f"cannot write the chart to {path}: {error.strerror or error}") from None
+    return path

@@ -271,7 +271,12 @@ def _earnings(args: argparse.Namespace) -> int:
     except earnings.EarningsInputError as error:
         raise CliError(str(error)) from None
     if args.chart is not None:
-        written = write_chart(args.chart, earnings.curve(result, other, advisor.kb.se_tax))
+        from bot.charts import ChartError, write_earnings_png
+
+        try:
+            written = write_earnings_png(args.chart, earnings.curve(result, other, advisor.kb.se_tax))
+        except ChartError as error:
+            raise CliError(str(error)) from None
         print(f"chart written to {written}", file=sys.stderr)
     if args.json:
         data: dict[str, Any] = result.as_dict()
@@ -286,19 +291,6 @@ def _earnings(args: argparse.Namespace) -> int:
     if target_hours is not None:
         print(f"\nTo gross ${args.target_annual:,.0f} a year at this pace: {target_hours:.1f} hours a week.")
     return 0
-
-
-def write_chart(path: Path, curve: earnings.EarningsCurve) -> Path:
-    """Write the earnings chart as a PNG; raises CliError with one line when it cannot."""
-    from bot.charts import earnings_png
-
-    if path.suffix.casefold() != ".png":
-        raise CliError(f"the chart is a PNG: give a file name ending in .png, not {path.name!r}")
-    try:
-        path.write_bytes(earnings_png(curve))
-    except OSError as error:
-        raise CliError(f"cannot write the chart to {path}: {error.strerror or error}") from None
-    return path
 
 
 def _which_credential(args: argparse.Namespace) -> int:

@@ -116,6 +116,20 @@ class Advisor:
             return replies.error_reply(f"{error}.")
         return replies.earnings_reply(result, other)
 
+    def earnings_curve(
+        self,
+        charts_per_hour: float,
+        rate: float,
+        hours_per_week: float,
+        weeks_per_year: float = 52,
+        compare_charts_per_hour: float | None = None,
+    ) -> earnings.EarningsCurve:
+        """The earnings chart's numbers; raises earnings.EarningsInputError like earnings()."""
+        result, other = self.earnings_with_comparison(
+            charts_per_hour, rate, hours_per_week, weeks_per_year, compare_charts_per_hour
+        )
+        return earnings.curve(result, other, self.kb.se_tax)
+
     def topics(self, category: str | None = None) -> replies.Reply:
         return replies.topics_reply(self.kb, category)
 

@@ -402,7 +402,12 @@ def credential_fit_reply(kb: KnowledgeBase, fit: Fit) -> Reply:
         title=f"{fit.setting_label}: {names}",
         body=body,
         fields=tuple(fields),
-        sources=tuple(Link(s.title, s.url) for s in rules.sources) if rules else (),
+        # The issuers' pages of the credentials shown; the related topics carry the rest of the sourcing.
+        sources=tuple(
+            Link(f"{c.issuer} — {c.name} ({c.full_name})", c.url)
+            for p in (*fit.recommended, *fit.also_consider)
+            if (c := kb.credentials.get(p.id)) is not None
+        ),
         footer=f"Your answers: {fit.setting_label} · {experience} · {goal}"
         + (f" · rules reviewed {rules.reviewed.isoformat()}" if rules else ""),
         related=related,
@@ -474,7 +479,13 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("/compare first second", "compare two credentials, e.g. /compare cpc ccs"),
     (
         "/earnings charts_per_hour rate hours_per_week [weeks_per_year] [compare_charts_per_hour]",
-        "pay calculator",
+        "pay calculator, with a chart of weekly pay by pace",
+    ),
+    ("/which-credential", "a three-question quiz: which credential fits where you want to work"),
+    ("/course-check", "check a course against what its credential needs: complete or introductory?"),
+    (
+        "/audit-risk accuracy required sample_size",
+        "how often an accuracy audit fails, and the accuracy that passes",
     ),
     ("/topics [category]", "browse every topic"),
     ("/roadmap", "the career path, step by step"),
