@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from tests.discord_server.fixtures import StartBot
 
 COMMANDS = {"ask", "faq", "compare", "earnings", "topics", "roadmap", "help"}
+COMMANDS |= {"which-credential", "course-check", "audit-risk"}
 CALLBACK = r"/interactions/\d+/[^/]+/callback"
 EPHEMERAL = 64
 
@@ -361,7 +362,7 @@ async def test_the_coding_advisor_command_runs_the_bot_with_a_token(
         process.terminate()
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     logs = stderr.decode()
-    assert "synced 7 commands to guild" in logs
+    assert f"synced {len(COMMANDS)} commands to guild" in logs
     assert "a-secret-token" not in logs
     assert (tmp_path / "commands.sha256").is_file()
 
@@ -396,6 +397,6 @@ async def test_sync_command_publishes_to_one_guild(discord_server: FakeDiscord, 
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 0, stderr.decode()
-    assert f"synced 7 commands to guild {discord_server.guild_id}" in stdout.decode()
+    assert f"synced {len(COMMANDS)} commands to guild {discord_server.guild_id}" in stdout.decode()
     assert {c["name"] for c in discord_server.commands[discord_server.guild_id]} == COMMANDS
     assert not discord_server.gateway_events("IDENTIFY")  # publishing needs no gateway session

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.core import earnings, replies
 from bot.core.decline import DeclineModel
+from bot.core.earnings import EarningsCurve
 from bot.core.figures import Computed, compute, read_figures
 from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.knowledge.paths import default_knowledge_dir
@@ -123,7 +124,7 @@ class Advisor:
         hours_per_week: float,
         weeks_per_year: float = 52,
         compare_charts_per_hour: float | None = None,
-    ) -> earnings.EarningsCurve:
+    ) -> EarningsCurve:
         """The earnings chart's numbers; raises earnings.EarningsInputError like earnings()."""
         result, other = self.earnings_with_comparison(
             charts_per_hour, rate, hours_per_week, weeks_per_year, compare_charts_per_hour
@@ -164,10 +165,10 @@ class Advisor:
     def course_check(
         self,
         credential: str,
-        hours: float,
+        hours: float | str,
         teaches: str | Iterable[str],
         offers: Iterable[str] = (),
-        price: float | None = None,
+        price: float | str | None = None,
     ) -> CourseVerdict:
         """Raises CourseInputError with a readable message for bad input, an unknown credential included."""
         if self.kb.course_criteria is None:
@@ -183,10 +184,10 @@ class Advisor:
     def course_check_reply(
         self,
         credential: str,
-        hours: float,
+        hours: float | str,
         teaches: str | Iterable[str],
         offers: Iterable[str] = (),
-        price: float | None = None,
+        price: float | str | None = None,
     ) -> replies.Reply:
         try:
             result = self.course_check(credential, hours, teaches, offers, price)

@@ -27,6 +27,7 @@ EXTENSIONS = (
     "bot.discord_app.cogs.credentials",
     "bot.discord_app.cogs.earnings",
     "bot.discord_app.cogs.guide",
+    "bot.discord_app.cogs.tools",
 )
 COMMAND_HASH_FILE = "commands.sha256"
 _INSTANCES = itertools.count(1)

@@ -71,7 +71,16 @@ def read_items(names: Iterable[str]) -> frozenset[str]:
     return items
 
 
-def _number(value: float | None, name: str, high: float, *, allow_zero: bool) -> float | None:
+def read_amount(value: float | str | None, name: str, high: float, *, allow_zero: bool) -> float | None:
+    """A number as typed in a form ('80', '80 hours', '$1,999') or given; None when left empty."""
+    if isinstance(value, str):
+        text = re.sub(r"(?i)(contact\s*)?(hours?|hrs?|h)\b|[$,\s]|usd", "", value.strip())
+        if not text:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            raise CourseInputError(f"{name} must be a number, got {value!r}") from None
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
@@ -139,18 +148,20 @@ class CourseVerdict:
 def check_course(
     criteria: CourseCriteria,
     credential: Credential,
-    hours: float,
-    teaches: Iterable[str],
+    hours: float | str,
+    teaches: str | Iterable[str],
     offers: Iterable[str] = (),
-    price: float | None = None,
+    price: float | str | None = None,
 ) -> CourseVerdict:
     """The checklist for a course preparing for `credential`; raises CourseInputError for bad input.
 
-    `teaches` are code-set names as students write them, `offers` course item ids.
+    `teaches` are code-set names as students write them, `offers` course item ids; hours and price
+    may be numbers or what a student typed ('80 hours', '$1,999').
     """
-    contact_hours = _number(hours, "contact hours", HOURS_MAX, allow_zero=False)
-    assert contact_hours is not None
-    cost = _number(price, "price", PRICE_MAX, allow_zero=True)
+    contact_hours = read_amount(hours, "contact hours", HOURS_MAX, allow_zero=False)
+    if contact_hours is None:
+        raise CourseInputError("contact hours are missing: give the course's contact hours, e.g. 80")
+    cost = read_amount(price, "price", PRICE_MAX, allow_zero=True)
     taught = read_code_sets(teaches)
     offered = read_items(offers)
 
