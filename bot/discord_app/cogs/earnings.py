@@ -6,6 +6,7 @@ import asyncio
 import io
 import logging
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -30,6 +31,9 @@ WeeksPerYear = app_commands.Range[float, 1.0, float(LIMITS["weeks_per_year"][1])
 class Earnings(commands.Cog):
     def __init__(self, bot: AdvisorBot) -> None:
         self.bot = bot
+        # One chart drawn at a time: drawing holds the GIL, and a burst of them would starve the
+        # event loop that answers everyone else. Waiting here costs nothing; equal charts come cached.
+        self.drawing = asyncio.Semaphore(1)
 
     @app_commands.command(description="Earnings calculator: charts per hour x pay per chart")
     @app_commands.describe(
@@ -60,7 +64,9 @@ class Earnings(commands.Cog):
             curve = self.bot.advisor.earnings_curve(
                 charts_per_hour, rate, hours_per_week, weeks_per_year, compare_charts_per_hour
             )
-            await self._attach_chart(interaction, reply, await asyncio.to_thread(earnings_png, curve))
+            async with self.drawing:
+                png = await asyncio.to_thread(earnings_png, curve)
+            await self._attach_chart(interaction, reply, png)
 
     async def _attach_chart(self, interaction: discord.Interaction, reply: Reply, png: bytes) -> None:
         embed = to_embed(reply).set_image(url=f"attachment://{CHART_FILENAME}")
@@ -71,7 +77,7 @@ class Earnings(commands.Cog):
             await interaction.edit_original_response(
                 embed=embed, attachments=[chart], allowed_mentions=NO_MENTIONS
             )
-        except discord.HTTPException:
+        except (discord.HTTPException, aiohttp.ClientError):
             log.warning("could not attach the earnings chart; the figures stand", exc_info=True)
 
 
