@@ -20,18 +20,21 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.config import ConfigError
 from bot.core import earnings
 from bot.core.advisor import Advisor
-from bot.core.knowledge import KnowledgeError, load_knowledge
+from bot.core.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.core.knowledge.loader import knowledge_warnings
 from bot.core.knowledge.model import COURSE_ITEMS, FIT_GOALS, FIT_SETTINGS
 from bot.core.knowledge.paths import default_knowledge_dir
 from bot.core.knowledge.schema import SCHEMA_FILE, schema_text
+from bot.core.replies import Reply
+
+T = TypeVar("T")
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -274,7 +277,7 @@ def _earnings(args: argparse.Namespace) -> int:
         from bot.charts import ChartError, write_earnings_png
 
         try:
-            written = write_earnings_png(args.chart, earnings.curve(result, other, advisor.kb.se_tax))
+            written = write_earnings_png(args.chart, advisor.earnings_curve(result, other))
         except ChartError as error:
             raise CliError(str(error)) from None
         print(f"chart written to {written}", file=sys.stderr)
@@ -293,55 +296,55 @@ def _earnings(args: argparse.Namespace) -> int:
     return 0
 
 
-def _which_credential(args: argparse.Namespace) -> int:
+def _tool(
+    args: argparse.Namespace,
+    compute: Callable[[Advisor], T],
+    data: Callable[[T], dict[str, Any]],
+    reply: Callable[[KnowledgeBase, T], Reply],
+) -> int:
+    """Run one decision tool: its JSON with --json, else its reply as text; bad input is one line."""
     from bot.console import render
-    from bot.core.replies import credential_fit_reply
-    from bot.core.tools.credential_fit import FitInputError
+    from bot.core.tools import ToolInputError
 
     advisor = _advisor(args)
     try:
-        fit = advisor.which_credential(args.setting, args.experience_years, args.goal)
-    except FitInputError as error:
+        result = compute(advisor)
+    except ToolInputError as error:
         raise CliError(str(error)) from None
     if args.json:
-        print(json.dumps(fit.as_dict(), ensure_ascii=False))
+        print(json.dumps(data(result), ensure_ascii=False))
     else:
-        print(render(credential_fit_reply(advisor.kb, fit)), end="")
+        print(render(reply(advisor.kb, result)), end="")
     return 0
+
+
+def _which_credential(args: argparse.Namespace) -> int:
+    from bot.core.replies import credential_fit_reply
+    from bot.core.tools.credential_fit import Fit
+
+    def compute(advisor: Advisor) -> Fit:
+        return advisor.which_credential(args.setting, args.experience_years, args.goal)
+
+    return _tool(args, compute, Fit.as_dict, credential_fit_reply)
 
 
 def _course_check(args: argparse.Namespace) -> int:
-    from bot.console import render
     from bot.core.replies import course_check_reply
-    from bot.core.tools.course_check import CourseInputError
+    from bot.core.tools.course_check import CourseOffer, CourseVerdict
 
-    advisor = _advisor(args)
     offers = [item for item in COURSE_ITEMS if getattr(args, item.replace("-", "_"))]
-    try:
-        result = advisor.course_check(args.credential, args.hours, args.teaches, offers, args.price)
-    except CourseInputError as error:
-        raise CliError(str(error)) from None
-    if args.json:
-        print(json.dumps(result.as_dict(), ensure_ascii=False))
-    else:
-        print(render(course_check_reply(advisor.kb, result)), end="")
-    return 0
+    offer = CourseOffer(args.credential, args.hours, args.teaches, offers, args.price)
+    return _tool(args, lambda advisor: advisor.course_check(offer), CourseVerdict.as_dict, course_check_reply)
 
 
 def _audit_risk(args: argparse.Namespace) -> int:
-    from bot.console import render
     from bot.core.replies import audit_risk_reply
-    from bot.core.tools.audit_risk import AuditInputError, audit_risk
+    from bot.core.tools.audit_risk import AuditRisk, audit_risk
 
-    try:
-        risk = audit_risk(args.accuracy, args.required, args.sample_size)
-    except AuditInputError as error:
-        raise CliError(str(error)) from None
-    if args.json:
-        print(json.dumps(risk.as_dict()))
-    else:
-        print(render(audit_risk_reply(_advisor(args).kb, risk)), end="")
-    return 0
+    def compute(advisor: Advisor) -> AuditRisk:
+        return audit_risk(args.accuracy, args.required, args.sample_size)
+
+    return _tool(args, compute, AuditRisk.as_dict, audit_risk_reply)
 
 
 def _validate(directory: Path | None, today: dt.date | None = None) -> int:

@@ -18,6 +18,7 @@ from bot.core.advisor import Advisor
 from bot.core.earnings import EarningsInputError
 from bot.core.knowledge.model import COURSE_ITEMS, FIT_GOALS, FIT_SETTINGS
 from bot.core.replies import QUIZ_QUESTIONS, QUIZ_TITLE, Reply, error_reply, help_reply
+from bot.core.tools.course_check import CourseOffer
 
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)]+)\)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -137,8 +138,10 @@ class Console:
         from bot.charts import ChartError, write_earnings_png
 
         try:
-            curve = self.advisor.earnings_curve(numbers[0], numbers[1], numbers[2], weeks, compare)
-            written = write_earnings_png(chart, curve)
+            figures = self.advisor.earnings_with_comparison(
+                numbers[0], numbers[1], numbers[2], weeks, compare
+            )
+            written = write_earnings_png(chart, self.advisor.earnings_curve(*figures))
         except (ChartError, EarningsInputError) as error:
             return error_reply(f"{error}.")
         return dataclasses.replace(reply, footer=f"{reply.footer} · chart written to {written}")
@@ -186,7 +189,7 @@ class Console:
             hours = float(hours_text)
         except ValueError:
             return error_reply(f"Contact hours must be a number, got {hours_text!r}. {usage}")
-        return self.advisor.course_check_reply(credential, hours, teaches, offers, price)
+        return self.advisor.course_check_reply(CourseOffer(credential, hours, teaches, offers, price))
 
     def _audit_risk(self, args: list[str], rest: str) -> Reply:
         usage = (

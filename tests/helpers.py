@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.core.advisor import Advisor
+    from bot.core.earnings import EarningsCurve
 
 BASE_FILES = {
     "categories.yaml": """
@@ -80,3 +85,8 @@ def png_size(data: bytes) -> tuple[int, int]:
     assert any(kind == b"IDAT" for kind, _ in chunks), "no image data"
     width, height = struct.unpack(">II", chunks[0][1][:8])
     return width, height
+
+
+def curve_for(advisor: Advisor, *args: Any, **kwargs: Any) -> EarningsCurve:
+    """The earnings chart's curve for the arguments of Advisor.earnings_with_comparison."""
+    return advisor.earnings_curve(*advisor.earnings_with_comparison(*args, **kwargs))

@@ -9,7 +9,7 @@ import pytest
 from bot.charts import HEIGHT_PX, WIDTH_PX, earnings_png
 from bot.core import earnings
 from bot.core.advisor import Advisor
-from tests.helpers import png_size
+from tests.helpers import curve_for, png_size
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def advisor() -> Advisor:
 
 
 def test_the_curve_agrees_with_the_calculator(advisor: Advisor) -> None:
-    curve = advisor.earnings_curve(25, 0.75, 40, 52, 40)
+    curve = curve_for(advisor, 25, 0.75, 40, 52, 40)
     assert curve.paces[0] == 0 and curve.paces[-1] == 60  # half again past the fastest pace, in steps of 5
     for pace, gross, net in zip(curve.paces[1:], curve.weekly_gross[1:], curve.weekly_net[1:], strict=True):
         at = advisor.earnings(pace, 0.75, 40, 52)
@@ -30,37 +30,37 @@ def test_the_curve_agrees_with_the_calculator(advisor: Advisor) -> None:
         (39_000 - 5_510.52) / 52, abs=0.01
     )  # the README's SE tax at $39,000
     assert (other.label, other.weekly_gross) == ("Compared pace", 1200)
-    alone = advisor.earnings_curve(150, 0.75, 40)
+    alone = curve_for(advisor, 150, 0.75, 40)
     assert alone.paces[-1] == earnings.LIMITS["charts_per_hour"][1]  # never past the calculator's bound
     assert len(alone.marks) == 1
 
 
 def test_net_bends_at_the_social_security_wage_base(advisor: Advisor) -> None:
     # 12.4% stops at the wage base: above it each extra dollar of gross keeps more of itself.
-    curve = advisor.earnings_curve(100, 3, 80, 52)
+    curve = curve_for(advisor, 100, 3, 80, 52)
     kept = [n / g for g, n in zip(curve.weekly_gross[1:], curve.weekly_net[1:], strict=True)]
     assert kept[-1] > kept[len(kept) // 4] + 0.01
 
 
 def test_a_valid_png_of_the_expected_size(advisor: Advisor) -> None:
-    png = earnings_png(advisor.earnings_curve(12, 1.1, 40, 48))
+    png = earnings_png(curve_for(advisor, 12, 1.1, 40, 48))
     assert png_size(png) == (WIDTH_PX, HEIGHT_PX)
     assert b"Software" not in png  # no version stamp: the same input gives the same bytes anywhere
 
 
 def test_identical_inputs_are_drawn_once(advisor: Advisor) -> None:
     earnings_png.cache_clear()
-    first = earnings_png(advisor.earnings_curve(20, 0.9, 30))
-    again = earnings_png(advisor.earnings_curve(20, 0.9, 30))  # an equal curve built afresh
+    first = earnings_png(curve_for(advisor, 20, 0.9, 30))
+    again = earnings_png(curve_for(advisor, 20, 0.9, 30))  # an equal curve built afresh
     assert again is first
     assert earnings_png.cache_info().hits == 1 and earnings_png.cache_info().misses == 1
-    other = earnings_png(advisor.earnings_curve(20, 0.9, 30, compare_charts_per_hour=25))
+    other = earnings_png(curve_for(advisor, 20, 0.9, 30, compare_charts_per_hour=25))
     assert other != first and earnings_png.cache_info().misses == 2
 
 
 async def test_charts_draw_in_worker_threads_at_once(advisor: Advisor) -> None:
     earnings_png.cache_clear()
-    curves = [advisor.earnings_curve(10 + n, 0.8, 40) for n in range(3)]
+    curves = [curve_for(advisor, 10 + n, 0.8, 40) for n in range(3)]
     drawn = await asyncio.gather(*(asyncio.to_thread(earnings_png, c) for c in curves))
     earnings_png.cache_clear()
     assert [png_size(p) for p in drawn] == [(WIDTH_PX, HEIGHT_PX)] * 3

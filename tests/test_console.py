@@ -9,7 +9,7 @@ import pytest
 
 from bot.console import Console
 from bot.core.advisor import Advisor
-from tests.helpers import png_size
+from tests.helpers import curve_for, png_size
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ def test_the_earnings_chart_from_the_console_is_the_cli_picture(console: Console
     assert png_size(chart.read_bytes()) == (960, 540)
     from bot.charts import earnings_png
 
-    same = earnings_png(console.advisor.earnings_curve(25, 0.75, 40, 52, 40))
+    same = earnings_png(curve_for(console.advisor, 25, 0.75, 40, 52, 40))
     assert chart.read_bytes() == same
     assert "must be at most 200" in console.handle(f"/earnings 500 0.75 40 --chart {tmp_path / 'bad.png'}")
     assert not (tmp_path / "bad.png").exists()

@@ -147,39 +147,89 @@ def line_of(directory: Path, name: str, text: str) -> int:
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "at", "words"),
+    ("name", "old", "new", "at", "words"),
     [
         (
+            "credential_fit.yaml",
             "- credential: cic",
             "- credential: cicc",
             "credential: cicc",
             "credential `cicc` does not exist (did you mean `cic`?)",
         ),
         (
+            "credential_fit.yaml",
             "topic: payer-side-and-cpc-p",
             "topic: payer-side",
             "topic: payer-side",
             "topic `payer-side` does not exist",
         ),
-        ("- id: billing", "- id: billing-office", "id: billing-office", "got 'billing-office'"),
-        ("- id: billing", "- id: payer", "- id: payer", "setting `payer` has rules twice"),
         (
+            "credential_fit.yaml",
+            "- id: billing",
+            "- id: billing-office",
+            "id: billing-office",
+            "got 'billing-office'",
+        ),
+        (
+            "credential_fit.yaml",
+            "- id: billing",
+            "- id: payer",
+            "- id: payer",
+            "setting `payer` has two entries",
+        ),
+        (
+            "credential_fit.yaml",
             "below_years: 2\n          reason: Without",
             "min_years: 3\n          below_years: 2\n          reason: Without",
             "- credential: cpc\n          min_years: 3",
             "min_years (3) must be below below_years (2)",
         ),
-        ("reviewed: 2026-11-30\n", "reviwed: 2026-11-30\n", "reviwed", "did you mean `reviewed`?"),
+        (
+            "credential_fit.yaml",
+            "reviewed: 2026-11-30\n",
+            "reviwed: 2026-11-30\n",
+            "reviwed",
+            "did you mean `reviewed`?",
+        ),
+        (
+            "course_check.yaml",
+            "essential_for: [cpb]",
+            "essential_for: [cbp]",
+            "essential_for: [cbp]",
+            "credential `cbp` does not exist",
+        ),
+        (
+            "course_check.yaml",
+            "- id: externship",
+            "- id: externships",
+            "id: externships",
+            "got 'externships'",
+        ),
+        (
+            "course_check.yaml",
+            "- credential: rhia",
+            "- credential: rhai",
+            "credential: rhai",
+            "credential `rhai` does not exist",
+        ),
+        ("course_check.yaml", "min_hours: 80", "min_hours: 0", "min_hours: 0", "greater than 0"),
+        (
+            "course_check.yaml",
+            "    - id: externship\n",
+            "    - id: anatomy\n",
+            "- id: anatomy",
+            "course item `anatomy` has two entries",
+        ),
     ],
 )
-def test_rule_mistakes_are_reported_with_file_and_line(
-    tmp_path: Path, old: str, new: str, at: str, words: str
+def test_quiz_and_checklist_mistakes_are_reported_with_file_and_line(
+    tmp_path: Path, name: str, old: str, new: str, at: str, words: str
 ) -> None:
-    directory = shipped_copy(tmp_path, "credential_fit.yaml", old, new)
+    directory = shipped_copy(tmp_path, name, old, new)
     problems = [str(p) for p in validate_directory(directory)]
     first, *rest = at.strip("\n").strip().split("\n")
-    line = line_of(directory, "credential_fit.yaml", rest[-1].strip() if rest else first) - len(rest)
-    expected = f"{directory / 'credential_fit.yaml'}:{line}: "
+    line = line_of(directory, name, rest[-1].strip() if rest else first) - len(rest)
+    expected = f"{directory / name}:{line}: "
     assert any(p.startswith(expected) and words in p for p in problems), "\n".join(problems)
 
 
@@ -196,7 +246,7 @@ def test_a_setting_without_rules_and_a_conditional_only_setting_are_reported(tmp
     start = text.index("    - id: billing")
     (directory / "credential_fit.yaml").write_text(text[:start] + text[text.index("\n  experience:") :])
     problems = [p.message for p in validate_directory(directory)]
-    assert any("no rules for the setting(s) billing" in p for p in problems), problems
+    assert any("no entry for the setting(s) billing" in p for p in problems), problems
 
 
 def test_without_rules_the_quiz_says_so(tmp_path: Path) -> None:

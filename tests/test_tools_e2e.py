@@ -15,7 +15,7 @@ from bot.charts import CHART_FILENAME, HEIGHT_PX, WIDTH_PX, earnings_png
 from bot.core.advisor import Advisor
 from bot.discord_app.client import AdvisorBot, create_bot
 from tests.discord_server import FakeDiscord
-from tests.helpers import png_size
+from tests.helpers import curve_for, png_size
 from tests.test_bot_e2e import EPHEMERAL, buttons, embed, no_rejections, settings_for
 
 if TYPE_CHECKING:
@@ -221,7 +221,7 @@ async def test_earnings_attaches_the_chart(discord_server: FakeDiscord, bot: Adv
     assert (attachment["width"], attachment["height"]) == (WIDTH_PX, HEIGHT_PX)
     png = discord_server.attachment_data[attachment["id"]]
     assert png_size(png) == (WIDTH_PX, HEIGHT_PX) and attachment["size"] == len(png)
-    assert png == earnings_png(bot.advisor.earnings_curve(25, 0.75, 40, 52, 40))  # the CLI's picture
+    assert png == earnings_png(curve_for(bot.advisor, 25, 0.75, 40, 52, 40))  # the CLI's picture
     [card] = edited["embeds"]
     assert card["image"]["url"] == attachment["url"]
     assert {f["name"]: f["value"] for f in card["fields"]}["Weekly"] == "$750"  # the figures stay

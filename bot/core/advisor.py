@@ -6,13 +6,12 @@ never sees half of an update and a bad edit never replaces what is being served.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core import earnings, replies
 from bot.core.decline import DeclineModel
-from bot.core.earnings import EarningsCurve
+from bot.core.earnings import Earnings, EarningsCurve
 from bot.core.figures import Computed, compute, read_figures
 from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.knowledge.paths import default_knowledge_dir
@@ -20,7 +19,7 @@ from bot.core.knowledge.templates import Place
 from bot.core.search import Match, SearchIndex, SearchResult, build_index
 from bot.core.text import clean_message, credential_names, is_greeting
 from bot.core.tools import audit_risk, course_check, credential_fit
-from bot.core.tools.course_check import CourseInputError, CourseVerdict
+from bot.core.tools.course_check import CourseInputError, CourseOffer, CourseVerdict
 from bot.core.tools.credential_fit import Fit, FitInputError
 
 
@@ -117,19 +116,9 @@ class Advisor:
             return replies.error_reply(f"{error}.")
         return replies.earnings_reply(result, other)
 
-    def earnings_curve(
-        self,
-        charts_per_hour: float,
-        rate: float,
-        hours_per_week: float,
-        weeks_per_year: float = 52,
-        compare_charts_per_hour: float | None = None,
-    ) -> EarningsCurve:
-        """The earnings chart's numbers; raises earnings.EarningsInputError like earnings()."""
-        result, other = self.earnings_with_comparison(
-            charts_per_hour, rate, hours_per_week, weeks_per_year, compare_charts_per_hour
-        )
-        return earnings.curve(result, other, self.kb.se_tax)
+    def earnings_curve(self, result: Earnings, compare: Earnings | None = None) -> EarningsCurve:
+        """The earnings chart's numbers around the figures earnings_with_comparison() gave."""
+        return earnings.curve(result, compare, self.kb.se_tax)
 
     def topics(self, category: str | None = None) -> replies.Reply:
         return replies.topics_reply(self.kb, category)
@@ -154,7 +143,6 @@ class Advisor:
         setting: str,
         experience_years: float,
         goal: str | None = None,
-        experience_label: str | None = None,
     ) -> replies.Reply:
         try:
             fit = self.which_credential(setting, experience_years, goal)
@@ -162,35 +150,21 @@ class Advisor:
             return replies.error_reply(f"{error}.")
         return replies.credential_fit_reply(self.kb, fit)
 
-    def course_check(
-        self,
-        credential: str,
-        hours: float | str,
-        teaches: str | Iterable[str],
-        offers: Iterable[str] = (),
-        price: float | str | None = None,
-    ) -> CourseVerdict:
+    def course_check(self, offer: CourseOffer) -> CourseVerdict:
         """Raises CourseInputError with a readable message for bad input, an unknown credential included."""
         if self.kb.course_criteria is None:
             raise CourseInputError(
                 "the knowledge base has no `course_check:` checklist: ask a moderator to add it"
             )
-        found = self.kb.credential(credential)
+        found = self.kb.credential(offer.credential)
         if found is None:
             known = ", ".join(c.id for c in self.kb.credentials.values())
-            raise CourseInputError(f"unknown credential {credential!r}: use one of {known}")
-        return course_check.check_course(self.kb.course_criteria, found, hours, teaches, offers, price)
+            raise CourseInputError(f"unknown credential {offer.credential!r}: use one of {known}")
+        return course_check.check_course(self.kb.course_criteria, found, offer)
 
-    def course_check_reply(
-        self,
-        credential: str,
-        hours: float | str,
-        teaches: str | Iterable[str],
-        offers: Iterable[str] = (),
-        price: float | str | None = None,
-    ) -> replies.Reply:
+    def course_check_reply(self, offer: CourseOffer) -> replies.Reply:
         try:
-            result = self.course_check(credential, hours, teaches, offers, price)
+            result = self.course_check(offer)
         except CourseInputError as error:
             return replies.error_reply(f"{error}.")
         return replies.course_check_reply(self.kb, result)

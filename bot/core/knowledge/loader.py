@@ -462,6 +462,21 @@ def _tools(
     return fit, criteria
 
 
+def _each_once(
+    report: Callable[[Location, str], None], at: Location, ids: list[str], offered: tuple[str, ...], what: str
+) -> None:
+    """Every id the faces offer has exactly one entry (the model already refuses ids they don't)."""
+    for index, entry_id in enumerate(ids):
+        if entry_id in ids[:index]:
+            report((*at, index, "id"), f"{what} `{entry_id}` has two entries: keep one")
+    missing = [i for i in offered if i not in ids]
+    if missing:
+        report(
+            at,
+            f"no entry for the {what}(s) {', '.join(missing)}: the bot asks about each of {', '.join(offered)}",
+        )
+
+
 def _check_fit(
     fit: CredentialFit,
     at: Location,
@@ -470,12 +485,9 @@ def _check_fit(
     credentials: Mapping[str, Credential],
     topics: Mapping[str, Topic],
 ) -> None:
-    seen: set[str] = set()
+    _each_once(report, (*at, "settings"), [rules.id for rules in fit.settings], FIT_SETTINGS, "setting")
     for index, rules in enumerate(fit.settings):
         here: Location = (*at, "settings", index)
-        if rules.id in seen:
-            report((*here, "id"), f"setting `{rules.id}` has rules twice: keep one entry")
-        seen.add(rules.id)
         known((*here, "topic"), "topic", rules.topic, topics)
         for group in ("recommend", "also_consider"):
             for number, pick in enumerate(getattr(rules, group)):
@@ -486,13 +498,6 @@ def _check_fit(
                 f"setting `{rules.id}`: every recommendation has a condition, so some answers get none: "
                 "add one without min_years, below_years or goal",
             )
-    missing = [s for s in FIT_SETTINGS if s not in seen]
-    if missing:
-        report(
-            (*at, "settings"),
-            f"no rules for the setting(s) {', '.join(missing)}: the quiz offers every one of "
-            f"{', '.join(FIT_SETTINGS)}; add an entry for each",
-        )
     for index, note in enumerate(fit.notes):
         known((*at, "notes", index, "topic"), "topic", note.topic, topics)
     years = [choice.years for choice in fit.experience]
@@ -507,21 +512,10 @@ def _check_course(
     known: Callable[[Location, str, str | None, Mapping[str, Any]], None],
     credentials: Mapping[str, Credential],
 ) -> None:
-    seen: set[str] = set()
+    _each_once(report, (*at, "items"), [item.id for item in criteria.items], COURSE_ITEMS, "course item")
     for index, item in enumerate(criteria.items):
-        here: Location = (*at, "items", index)
-        if item.id in seen:
-            report((*here, "id"), f"course item `{item.id}` is listed twice: keep one entry")
-        seen.add(item.id)
         for number, credential in enumerate(item.essential_for):
-            known((*here, "essential_for", number), "credential", credential, credentials)
-    missing = [i for i in COURSE_ITEMS if i not in seen]
-    if missing:
-        report(
-            (*at, "items"),
-            f"no entry for the course item(s) {', '.join(missing)}: /course-check asks about each of "
-            f"{', '.join(COURSE_ITEMS)}",
-        )
+            known((*at, "items", index, "essential_for", number), "credential", credential, credentials)
     for index, note in enumerate(criteria.credential_notes):
         known((*at, "credential_notes", index, "credential"), "credential", note.credential, credentials)
 

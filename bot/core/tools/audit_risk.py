@@ -13,12 +13,14 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
+from bot.core.tools import ToolInputError
+
 SAMPLE_SIZE_MAX = 10_000  # beyond this the input is a typo, not an audit
 PASS_TARGET = 0.95  # "the true accuracy that gives a 95% chance of passing"
 _TAIL_EPSILON = 1e-18  # tail terms smaller than this share of the sum cannot change a double
 
 
-class AuditInputError(ValueError):
+class AuditInputError(ToolInputError):
     """An input the audit maths cannot take; the message names it and says what to give."""
 
 

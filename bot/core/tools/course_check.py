@@ -15,6 +15,7 @@ from typing import Literal
 
 from bot.core.knowledge.model import CODE_SETS, COURSE_ITEMS, CourseCriteria, Credential
 from bot.core.knowledge.templates import money
+from bot.core.tools import ToolInputError
 
 HOURS_MAX = 10_000.0  # a bachelor's degree is under 2,000 contact hours: more is a typo
 PRICE_MAX = 100_000.0
@@ -35,7 +36,7 @@ _CODE_SET_NAMES: dict[str, str] = {
 }
 
 
-class CourseInputError(ValueError):
+class CourseInputError(ToolInputError):
     """Something about the course the check cannot read; the message says what to give instead."""
 
 
@@ -92,6 +93,17 @@ def read_amount(value: float | str | None, name: str, high: float, *, allow_zero
 
 
 @dataclass(frozen=True)
+class CourseOffer:
+    """What a course offers, as a student describes it: hours and price may be typed text ('80 hours')."""
+
+    credential: str  # an id, name or alias: 'cpc', 'CCS-P'
+    hours: float | str
+    teaches: str | Iterable[str] = ()  # code-set names as students write them
+    offers: Iterable[str] = ()  # course item ids: practice-exams, anatomy, billing-cycle, externship
+    price: float | str | None = None
+
+
+@dataclass(frozen=True)
 class Check:
     id: str
     label: str
@@ -145,25 +157,15 @@ class CourseVerdict:
         }
 
 
-def check_course(
-    criteria: CourseCriteria,
-    credential: Credential,
-    hours: float | str,
-    teaches: str | Iterable[str],
-    offers: Iterable[str] = (),
-    price: float | str | None = None,
-) -> CourseVerdict:
-    """The checklist for a course preparing for `credential`; raises CourseInputError for bad input.
-
-    `teaches` are code-set names as students write them, `offers` course item ids; hours and price
-    may be numbers or what a student typed ('80 hours', '$1,999').
-    """
-    contact_hours = read_amount(hours, "contact hours", HOURS_MAX, allow_zero=False)
+def check_course(criteria: CourseCriteria, credential: Credential, offer: CourseOffer) -> CourseVerdict:
+    """The checklist for a course preparing for `credential` (the offer's, already looked up);
+    raises CourseInputError for anything in the offer it cannot read."""
+    contact_hours = read_amount(offer.hours, "contact hours", HOURS_MAX, allow_zero=False)
     if contact_hours is None:
         raise CourseInputError("contact hours are missing: give the course's contact hours, e.g. 80")
-    cost = read_amount(price, "price", PRICE_MAX, allow_zero=True)
-    taught = read_code_sets(teaches)
-    offered = read_items(offers)
+    cost = read_amount(offer.price, "price", PRICE_MAX, allow_zero=True)
+    taught = read_code_sets(offer.teaches)
+    offered = read_items(offer.offers)
 
     checks = [
         Check(code_set, code_set, code_set in taught, True, criteria.code_sets_reason)

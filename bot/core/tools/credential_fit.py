@@ -12,13 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.core.knowledge.model import FIT_GOALS, FIT_SETTINGS, Credential, CredentialFit, FitPick
+from bot.core.tools import ToolInputError
 
 YEARS_MAX = 60.0
 GOAL_LABELS: dict[str, str] = {"remote": "Work from home"}  # the quiz's buttons for each goal
 NO_GOAL_LABEL = "No particular goal"
 
 
-class FitInputError(ValueError):
+class FitInputError(ToolInputError):
     """An answer the quiz does not offer; the message lists what it does."""
 
 

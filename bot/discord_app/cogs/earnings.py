@@ -61,9 +61,10 @@ class Earnings(commands.Cog):
         await send_reply(interaction, reply, ephemeral=private or reply.kind == "error")
         if reply.kind != "error":
             # The figures go out at once; the chart follows in an edit, drawn in a worker thread.
-            curve = self.bot.advisor.earnings_curve(
+            figures = self.bot.advisor.earnings_with_comparison(
                 charts_per_hour, rate, hours_per_week, weeks_per_year, compare_charts_per_hour
             )
+            curve = self.bot.advisor.earnings_curve(*figures)
             async with self.drawing:
                 png = await asyncio.to_thread(earnings_png, curve)
             await self._attach_chart(interaction, reply, png)

@@ -18,6 +18,7 @@ from discord.ext import commands
 from bot.core.knowledge.model import CODE_SETS, FIT_GOALS, FIT_SETTINGS
 from bot.core.replies import Reply, experience_label, quiz_reply
 from bot.core.tools.audit_risk import SAMPLE_SIZE_MAX
+from bot.core.tools.course_check import CourseOffer
 from bot.core.tools.credential_fit import GOAL_LABELS, NO_GOAL_LABEL
 from bot.discord_app.checks import per_user_cooldown
 from bot.discord_app.client import AdvisorBot
@@ -147,9 +148,8 @@ class CourseForm(discord.ui.Modal, title=FORM_TITLE):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         credential = self.credential.values[0] if self.credential.values else ""
         extras = [v for v in self.extras.values if v != "none"]
-        reply = self.bot.advisor.course_check_reply(
-            credential, self.hours.value, self.books.values, extras, self.price.value
-        )
+        offer = CourseOffer(credential, self.hours.value, self.books.values, extras, self.price.value)
+        reply = self.bot.advisor.course_check_reply(offer)
         await send_reply(interaction, reply, ephemeral=self.private or reply.kind == "error")
 
 
