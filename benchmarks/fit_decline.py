@@ -4,13 +4,13 @@
 
 Needs the `dev` extra (scikit-learn). Examples, each the features of the topic ranked first and a
 label (1: answering with it is right):
-- the blind set's TUNING half (benchmarks/blind/tuning.yaml): right means the reply contains the
-  fact asked for; off-topic messages are 0. The test half is never read here.
+- the blind set's TUNING half and set C (benchmarks/blind/tuning.yaml, tuning-c.yaml): right means
+  the reply contains the fact asked for; off-topic messages are 0. The test half is never read here.
 - the topics' own phrasings, each held out of its topic (leave-one-out): 1 when its topic ranks first;
 - benchmarks/calibration_off_topic.yaml (0) and calibration_long_questions.yaml (1 when ranked first).
 A logistic regression with its regularisation chosen by 5-fold cross-validation; the threshold is
-the one that, on cross-validated probabilities of the tuning half, is right most often while
-declining at least MIN_DECLINE of its off-topic messages. Prints what it chose; --write saves it.
+the one that, on cross-validated probabilities of the tuning messages, is right most often while
+declining at least MIN_DECLINE of all off-topic examples (the tuning sets' and the calibration set's). Prints what it chose; --write saves it.
 """
 
 from __future__ import annotations
@@ -49,7 +49,11 @@ FEATURES = (
     "log_groups",
     "coverage_x_similarity",
     "head_x_likelihood",
+    "alone",
+    "known",
+    "specific",
 )
+TUNING_SETS = ("tuning.yaml", "tuning-c.yaml")  # never test.yaml
 TUNING_WEIGHT = 3.0  # the tuning half is how students really write; the phrasings are tidier
 MIN_DECLINE = 0.96
 # Placeholder while fitting: every feature is read, nothing is decided.
@@ -80,7 +84,7 @@ def examples(advisor: Advisor) -> tuple[list[list[float]], list[int], list[str],
         origin.append(where)
         off.append(off_topic)
 
-    for case in load_blind(HERE / "blind" / "tuning.yaml"):
+    for case in [case for name in TUNING_SETS for case in load_blind(HERE / "blind" / name)]:
         text = clean_message(case.question)
         if case.kind == "greeting" or is_greeting(text) or read_figures(text) is not None:
             continue
@@ -107,7 +111,7 @@ def examples(advisor: Advisor) -> tuple[list[list[float]], list[int], list[str],
             row, top = features_of(build_index(advisor.kb, others, UNFITTED), question)
             add(row, int(top == document.id), "phrasings")
     for question in yaml.safe_load((HERE / "calibration_off_topic.yaml").read_text(encoding="utf-8")):
-        add(features_of(index, question)[0], 0, "off-topic")
+        add(features_of(index, question)[0], 0, "off-topic", True)
     for item in yaml.safe_load((HERE / "calibration_long_questions.yaml").read_text(encoding="utf-8")):
         row, top = features_of(index, item["q"])
         add(row, int(top == item["expect"]), "long")

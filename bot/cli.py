@@ -70,7 +70,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    commands.add_parser("console", parents=[common], help="the offline console (the default without a token)")
+    console = commands.add_parser(
+        "console", parents=[common], help="the offline console (the default without a token)"
+    )
+    console.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="config file: its knowledge_dir, and its state_dir for the history "
+        "(default: CODING_ADVISOR_STATE_DIR, else your user state directory)",
+    )
 
     run = commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN or discord.token)")
     run.add_argument("--config", type=Path, metavar="PATH", help="config file (see config.example.yaml)")
@@ -175,9 +184,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command is None:
         command = "run" if os.environ.get("DISCORD_TOKEN") else "console"
     if command == "console":
-        from bot.console import Console
-
-        return Console(_advisor(args)).run()
+        return _console(args)
     if command in ("run", "sync"):
         from bot.config import load_settings
         from bot.discord_app import runner
@@ -203,6 +210,16 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "schema":
         return _schema(args.write)
     raise CliError(f"unknown command {command!r}")
+
+
+def _console(args: argparse.Namespace) -> int:
+    from bot.config import console_state_dir, load_settings
+    from bot.console import Console
+
+    config = getattr(args, "config", None)
+    if config is not None and args.knowledge is None:
+        args.knowledge = load_settings(config).knowledge_dir
+    return Console(_advisor(args), state_dir=console_state_dir(config)).run()
 
 
 def _advisor(args: argparse.Namespace) -> Advisor:

@@ -7,9 +7,11 @@ Problems are reported in one message naming the key, never as a traceback.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
+import platformdirs
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -115,3 +117,13 @@ def load_settings(path: Path | None = None, environ: dict[str, str] | None = Non
         if not value.is_absolute():
             settings = settings.model_copy(update={name: base / value})
     return settings
+
+
+def console_state_dir(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Path:
+    """Where the console keeps its history: the config's `state_dir` when a config file or
+    CODING_ADVISOR_STATE_DIR names one, else the user's own state directory (on Linux
+    ~/.local/state/coding-advisor), so the history follows the user, not the working directory."""
+    environ = os.environ if environ is None else environ
+    if path is None and not environ.get("CODING_ADVISOR_STATE_DIR"):
+        return Path(platformdirs.user_state_dir("coding-advisor", appauthor=False))
+    return load_settings(path, dict(environ)).state_dir

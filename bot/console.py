@@ -1,45 +1,75 @@
-"""The offline console: the same commands as on Discord, typed in a terminal, drawn as text.
+"""The offline console: the same commands as on Discord, typed in a terminal.
 
 It is a second face over the same core: every command builds the same Reply the Discord layer
 turns into an embed. A line without a leading slash is a question, as if typed after /ask.
+Arguments are read forgivingly: `/compare cpc vs ccs`, `/earnings 25 75c 40`, `/topics pay`.
+
+At a terminal (standard input and output both terminals) bot/terminal.py adds line editing,
+history, Tab completion and styled replies; otherwise lines are read and answered as plain text,
+so scripts and pipes keep working.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TextIO
 
 from bot.core.advisor import Advisor
 from bot.core.earnings import EarningsInputError
 from bot.core.knowledge.model import COURSE_ITEMS, FIT_GOALS, FIT_SETTINGS
-from bot.core.replies import QUIZ_QUESTIONS, QUIZ_TITLE, Reply, error_reply, help_reply
+from bot.core.replies import COMMANDS, QUIZ_QUESTIONS, QUIZ_TITLE, Reply, error_reply, help_reply
 from bot.core.tools.course_check import CourseOffer
 
-_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)]+)\)")
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
 QUIT = {"/quit", "/exit", "quit", "exit"}
 BANNER = "coding-advisor — offline console. Ask a question, or type /help for the commands, /quit to leave."
+CONSOLE_HELP = (
+    ("/quit", "leave (or Ctrl-D)"),
+    ("Tab, ↑", "complete commands, topics, credentials and categories; recall earlier lines"),
+)
+EARNINGS_USAGE = (
+    "Usage: /earnings CHARTS_PER_HOUR RATE HOURS_PER_WEEK [WEEKS_PER_YEAR] [COMPARE_CHARTS_PER_HOUR]"
+    " [--chart FILE.png]"
+)
+
+# Plain text: Discord's Markdown reduced to what reads well without styles.
+_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)]+)\)")
+_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)")
+_CODE = re.compile(r"`([^`\n]+)`")
+_HEADING = re.compile(r"^(?:#{1,3}|-#) +", re.MULTILINE)
+# /compare: what people put between two credentials.
+_PAIR = re.compile(r"\s*(?:,|&|/|\bvs\b\.?|\bversus\b|\band\b|\bor\b|\bwith\b)\s*", re.IGNORECASE)
+# /earnings: "$0.75", "0.75", "75c", "75¢", "75 cents", "1,000".
+_MONEY = re.compile(r"\$?(\d+(?:\.\d*)?|\.\d+)(¢|c|cents?)?", re.IGNORECASE)
+_NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
+_CENTS_APART = re.compile(r"(\d)\s+(¢|cents?\b)", re.IGNORECASE)
+
+
+def plain_markdown(text: str) -> str:
+    """Markdown as plain text: links spelled out, bold, italics, code and heading marks removed."""
+    text = _LINK.sub(r"\1 <\2>", text)
+    text = _BOLD.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _ITALIC.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _CODE.sub(r"\1", text)
+    return _HEADING.sub("", text)
 
 
 def render(reply: Reply, width: int = 100) -> str:
-    """A Reply as terminal text: Markdown links spelled out, bold kept as plain text."""
-
-    def plain(text: str) -> str:
-        return _BOLD.sub(r"\1", _LINK.sub(r"\1 <\2>", text))
-
-    out = [plain(reply.title), "=" * min(len(reply.title), width)]
+    """A Reply as plain text, for scripts, pipes and `ask --json`: no styles, every page in turn."""
+    out = [plain_markdown(reply.title), "=" * min(len(reply.title), width)]
     pages = reply.all_pages
     for number, page in enumerate(pages, 1):
         if len(pages) > 1:
             out.append(f"-- page {number}/{len(pages)} --")
-        out.append(plain(page))
+        out.append(plain_markdown(page))
     for field in reply.fields:
-        out.append(f"\n{plain(field.name)}:\n  " + plain(field.value).replace("\n", "\n  "))
+        out.append(f"\n{plain_markdown(field.name)}:\n  " + plain_markdown(field.value).replace("\n", "\n  "))
     if reply.sources:
         out.append("\nSources:")
         out.extend(f"  - {s.title} <{s.url}>" for s in reply.sources)
@@ -50,9 +80,34 @@ def render(reply: Reply, width: int = 100) -> str:
     return "\n".join(out).strip() + "\n"
 
 
+def split_pair(text: str) -> tuple[str, str] | None:
+    """Two names from "cpc ccs", "cpc vs ccs", "CPC, CCS", "cpc and ccs" or "ccs-p or cpc"."""
+    parts = [p.strip() for p in _PAIR.split(text) if p.strip()]
+    if len(parts) == 1:
+        parts = parts[0].split()
+    return (parts[0], parts[1]) if len(parts) == 2 else None
+
+
+def read_money(text: str) -> float | None:
+    """Dollars from "$0.75", "0.75", "75c", "75¢" or "75cents"; None if it is not an amount."""
+    match = _MONEY.fullmatch(text.strip().replace(",", ""))
+    if match is None:
+        return None
+    value = float(match.group(1))
+    return value / 100 if match.group(2) else value
+
+
+def read_number(text: str) -> float | None:
+    cleaned = text.strip().replace(",", "")
+    return float(cleaned) if _NUMBER.fullmatch(cleaned) else None
+
+
 class Console:
-    def __init__(self, advisor: Advisor):
+    """Lines in, Replies out: the commands of the Discord bot, with forgiving arguments."""
+
+    def __init__(self, advisor: Advisor, state_dir: Path | None = None):
         self.advisor = advisor
+        self.state_dir = state_dir  # where the history is kept at a terminal (None: not kept)
         self.commands: dict[str, Callable[[list[str], str], Reply]] = {
             "ask": self._ask,
             "faq": self._faq,
@@ -63,39 +118,68 @@ class Console:
             "which-credential": self._which_credential,
             "course-check": self._course_check,
             "audit-risk": self._audit_risk,
-            "help": lambda args, rest: help_reply(),
+            "help": lambda args, rest: help_reply(CONSOLE_HELP),
         }
 
-    def handle(self, line: str) -> str:
-        """One line of input -> the text to show (empty for a blank line)."""
+    def command_help(self) -> dict[str, str]:
+        """Command name -> what it does, from the one list /help shows, plus the console's own."""
+        about = {usage.split()[0].lstrip("/"): what for usage, what in (*COMMANDS, *CONSOLE_HELP)}
+        return {name: about.get(name, "") for name in [*self.commands, "quit"]}
+
+    def reply(self, line: str) -> Reply | None:
+        """One line of input -> the reply to show (None for a blank line)."""
         line = line.strip()
         if not line:
-            return ""
+            return None
         if not line.startswith("/"):
-            return render(self._ask([], line))
+            return self._ask([], line)
         name, _, rest = line[1:].partition(" ")
         command = self.commands.get(name.lower())
         if command is None:
-            return render(error_reply(f"Unknown command /{name}. Type /help for the list."))
+            return error_reply(f"Unknown command /{name}. Type /help for the list.")
         try:
             args = shlex.split(rest)
         except ValueError as error:
-            return render(error_reply(f"Could not read that: {error}."))
-        return render(command(args, rest.strip()))
+            return error_reply(f"Could not read that: {error}.")
+        return command(args, rest.strip())
 
-    def run(self, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
-        interactive = stdin.isatty()
+    def handle(self, line: str) -> str:
+        """One line of input -> the plain text to show (empty for a blank line)."""
+        reply = self.reply(line)
+        return render(reply) if reply is not None else ""
+
+    def run(
+        self,
+        stdin: TextIO = sys.stdin,
+        stdout: TextIO = sys.stdout,
+        environ: Mapping[str, str] | None = None,
+    ) -> int:
+        """Read lines until end of input or /quit; at a terminal, the full interactive console."""
+        environ = os.environ if environ is None else environ
+        if stdin.isatty() and stdout.isatty():
+            from bot.terminal import interactive
+
+            return interactive(self, stdout, environ, self.state_dir)
         print(BANNER, file=stdout)
-        while True:
-            if interactive:
-                stdout.write("\n> ")
-                stdout.flush()
-            line = stdin.readline()
-            if not line or line.strip().lower() in QUIT:
-                return 0
-            output = self.handle(line)
-            if output:
-                print(output, file=stdout)
+        person = stdin.isatty()  # typing, with the output going to a file or a pipe
+        try:
+            while True:
+                if person:
+                    stdout.write("\n> ")
+                    stdout.flush()
+                line = stdin.readline()
+                if not line or line.strip().lower() in QUIT:
+                    if person and not line:
+                        stdout.write("\n")  # Ctrl-D: the shell's prompt on its own line
+                    return 0
+                output = self.handle(line)
+                if output:
+                    print(output, file=stdout)
+        except KeyboardInterrupt:
+            if not person:
+                raise  # a script interrupted: the usual 130
+            stdout.write("\n")
+            return 0
 
     def _ask(self, args: list[str], rest: str) -> Reply:
         if not rest:
@@ -108,39 +192,41 @@ class Console:
         return self.advisor.faq(rest)
 
     def _compare(self, args: list[str], rest: str) -> Reply:
-        if len(args) != 2:
-            return error_reply("Name two credentials, e.g. /compare cpc ccs")
-        return self.advisor.compare(*args)
+        quoted = len(args) == 2 and any(
+            q in rest for q in "\"'"
+        )  # /compare "certified coding specialist" cpc
+        pair = (args[0], args[1]) if quoted else split_pair(rest)
+        if pair is None:
+            return error_reply("Name two credentials, e.g. /compare cpc ccs or /compare cpc vs ccs")
+        return self.advisor.compare(*pair)
 
     def _earnings(self, args: list[str], rest: str) -> Reply:
-        usage = (
-            "Usage: /earnings CHARTS_PER_HOUR RATE HOURS_PER_WEEK [WEEKS_PER_YEAR] [COMPARE_CHARTS_PER_HOUR]"
-            " [--chart FILE.png]"
-        )
         chart: Path | None = None
         if "--chart" in args:
             at = args.index("--chart")
             if at + 1 >= len(args):
-                return error_reply(f"Name the file after --chart. {usage}")
+                return error_reply(f"Name the file after --chart. {EARNINGS_USAGE}")
             chart = Path(args[at + 1]).expanduser()
             args = args[:at] + args[at + 2 :]
+        args = _CENTS_APART.sub(r"\1\2", " ".join(args)).split()  # "75 cents" is one amount
         if not 3 <= len(args) <= 5:
-            return error_reply(f"{usage}, e.g. /earnings 25 0.75 40")
-        try:
-            numbers = [float(a.lstrip("$")) for a in args]
-        except ValueError:
-            return error_reply(f"Those must be numbers. {usage}")
-        weeks = numbers[3] if len(numbers) > 3 else 52
-        compare = numbers[4] if len(numbers) > 4 else None
-        reply = self.advisor.earnings_reply(numbers[0], numbers[1], numbers[2], weeks, compare)
+            return error_reply(f"{EARNINGS_USAGE}, e.g. /earnings 25 0.75 40 or /earnings 25 75c 40")
+        numbers = [read_money(a) if position == 1 else read_number(a) for position, a in enumerate(args)]
+        if any(n is None for n in numbers):
+            wrong = ", ".join(repr(a) for a, n in zip(args, numbers, strict=True) if n is None)
+            return error_reply(
+                f"Those must be numbers ({wrong}); the rate may be $0.75 or 75c. {EARNINGS_USAGE}"
+            )
+        values = [n for n in numbers if n is not None]
+        weeks = values[3] if len(values) > 3 else 52
+        compare = values[4] if len(values) > 4 else None
+        reply = self.advisor.earnings_reply(values[0], values[1], values[2], weeks, compare)
         if chart is None or reply.kind == "error":
             return reply
         from bot.charts import ChartError, write_earnings_png
 
         try:
-            figures = self.advisor.earnings_with_comparison(
-                numbers[0], numbers[1], numbers[2], weeks, compare
-            )
+            figures = self.advisor.earnings_with_comparison(values[0], values[1], values[2], weeks, compare)
             written = write_earnings_png(chart, self.advisor.earnings_curve(*figures))
         except (ChartError, EarningsInputError) as error:
             return error_reply(f"{error}.")
@@ -204,10 +290,10 @@ class Console:
         return self.advisor.audit_risk_reply(accuracy, required, sample)
 
     def _roadmap(self, args: list[str], rest: str) -> Reply:
-        """All steps at once: a terminal scrolls, so there is nothing to page."""
+        """One page per step, as the Discord buttons page through them."""
         steps = [self.advisor.roadmap(i) for i in range(max(len(self.advisor.kb.roadmap), 1))]
-        body = "\n\n".join(f"**{s.title}**\n{s.body}" for s in steps)
-        return Reply(title="Career roadmap", body=body, kind="info")
+        pages = tuple(f"**{s.title}**\n{s.body}" for s in steps)
+        return Reply(title="Career roadmap", body="\n\n".join(pages), pages=pages, kind="info")
 
     def _topics(self, args: list[str], rest: str) -> Reply:
         return self.advisor.topics(rest or None)

@@ -155,6 +155,10 @@ async def test_faq_autocomplete_is_fuzzy_and_within_limits(
     assert choices[0]["value"] == "externships"
     empty = await discord_server.autocomplete("faq", "topic", "")
     assert len(empty["data"]["choices"]) == 25
+    # The same core function the console's Tab calls:
+    typo = (await discord_server.autocomplete("faq", "topic", "remvoing teh a"))["data"]["choices"]
+    assert [c["value"] for c in typo] == [m.id for m in bot.advisor.suggest("remvoing teh a")]
+    assert typo[0]["value"] == "removing-the-a"
 
 
 async def test_faq_opens_a_topic_and_a_repeat_links_to_the_first_answer(
@@ -204,12 +208,16 @@ async def test_buttons_work_after_a_restart_and_removed_topics_answer_politely(
 async def test_compare_with_autocomplete(discord_server: FakeDiscord, bot: AdvisorBot) -> None:
     choices = (await discord_server.autocomplete("compare", "first", "cc"))["data"]["choices"]
     assert "ccs" in [c["value"] for c in choices]
+    typo = (await discord_server.autocomplete("compare", "second", "cpa"))["data"]["choices"]
+    assert typo[0] == {"name": "CPC — Certified Professional Coder", "value": "cpc"}
     reply = await discord_server.slash("compare", first="cpc", second="ccs")
     card = embed(reply)
     assert card["title"].startswith("CPC")
     assert {"Setting", "Code sets", "Exam", "Exam fee", "Renewal"} <= {f["name"] for f in card["fields"]}
     unknown = await discord_server.slash("compare", first="cpc", second="not-a-credential")
     assert embed(unknown)["title"] == "Unknown credential"
+    guessed = await discord_server.slash("compare", first="cpa", second="ccs")
+    assert "'cpa' (did you mean CPC?)" in embed(guessed)["description"]
 
 
 async def test_earnings_shows_every_figure_and_a_comparison(

@@ -110,6 +110,7 @@ def test_earnings_text_with_a_comparison_and_a_target() -> None:
         (["ask", "   "], "the question is empty"),
         (["run"], "no Discord token: set DISCORD_TOKEN"),
         (["run", "--config", "/nonexistent/config.yaml"], "config file not found"),
+        (["console", "--config", "/nonexistent/config.yaml"], "config file not found"),
         (["sync", "--guild", "abc"], "invalid int value"),
     ],
 )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, console_state_dir, load_settings
 
 
 def test_no_file_gives_the_defaults() -> None:
@@ -65,3 +65,18 @@ def test_mistakes_are_one_clear_message(tmp_path: Path, text: str, words: str) -
 def test_a_missing_file_is_reported(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="config file not found"):
         load_settings(tmp_path / "nope.yaml", {})
+
+
+def test_the_console_keeps_its_history_per_user_unless_told_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.chdir(tmp_path)
+    default = console_state_dir(None, {})
+    assert default.is_absolute() and default.name == "coding-advisor"
+    assert default != tmp_path / ".coding-advisor"  # not wherever the console happens to start
+    assert console_state_dir(None, {"CODING_ADVISOR_STATE_DIR": str(tmp_path / "env")}) == tmp_path / "env"
+    config = tmp_path / "conf" / "config.yaml"
+    config.parent.mkdir()
+    config.write_text("state_dir: here\n", encoding="utf-8")
+    assert console_state_dir(config, {}) == tmp_path / "conf" / "here"

@@ -50,7 +50,9 @@ def test_a_session_of_every_command(console: Console) -> None:
     [
         ("/frobnicate", "Unknown command /frobnicate"),
         ("/compare cpc", "Name two credentials"),
-        ("/earnings 25 abc 40", "must be numbers"),
+        ("/compare cpa ccs", "'cpa' (did you mean CPC?)"),
+        ("/earnings 25 abc 40", "must be numbers ('abc')"),
+        ("/earnings 25 75 dollars 40", "must be numbers ('dollars')"),
         ("/earnings 25 0.75", "Usage: /earnings"),
         ("/earnings 25 0.75 100", "at most 80"),
         ('/ask "unclosed', "Could not read that"),
@@ -72,7 +74,7 @@ def test_mistakes_get_a_clear_message(console: Console, line: str, words: str) -
 
 def test_the_tools_in_the_console(console: Console) -> None:
     quiz = console.handle("/which-credential")
-    assert "Where do you want to work?" in quiz and "`risk-adjustment`: Risk adjustment (HCC)" in quiz
+    assert "Where do you want to work?" in quiz and "risk-adjustment: Risk adjustment (HCC)" in quiz
     assert console.handle("/which-credential outpatient-facility 0").startswith(
         "Hospital outpatient or ED facility: COC"
     )
@@ -108,3 +110,57 @@ def test_blank_lines_print_nothing(console: Console) -> None:
 def test_hostile_text_is_handled(console: Console) -> None:
     for line in ("@everyone " * 50, "\u200b\u200b\u200b", "コーディングの資格", "x" * 6000, "**__~~||`"):
         assert console.handle(line).strip()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "/compare cpc ccs",
+        "/compare cpc vs ccs",
+        "/compare cpc and ccs",
+        "/compare CPC, CCS",
+        "/compare cpc vs. ccs",
+    ],
+)
+def test_compare_reads_two_credentials_however_they_are_written(console: Console, line: str) -> None:
+    assert console.handle(line).startswith("CPC (Certified Professional Coder) vs CCS")
+
+
+def test_compare_takes_names_of_several_words(console: Console) -> None:
+    assert console.handle('/compare "certified coding specialist" cpc').startswith("CCS (")
+    assert console.handle("/compare certified coding specialist vs cpc").startswith("CCS (")
+
+
+@pytest.mark.parametrize("rate", ["0.75", "$0.75", "75c", "75¢", "75 cents", ".75"])
+def test_earnings_reads_the_rate_in_dollars_or_cents(console: Console, rate: str) -> None:
+    text = console.handle(f"/earnings 25 {rate} 40")
+    assert "$39,000" in text and "$0.75" in text
+
+
+@pytest.mark.parametrize("words", ["pay", "Credentials", "CREDENTIALS", "earnings", "Pay and earnings"])
+def test_topics_finds_a_category_by_id_or_title_in_any_case(console: Console, words: str) -> None:
+    text = console.handle(f"/topics {words}")
+    assert "/faq " in text and "Categories:" not in text
+
+
+def test_faq_with_a_category_lists_that_category(console: Console) -> None:
+    text = console.handle("/faq credentials")
+    assert text.startswith("🎓 Credentials") and "/faq cpc-vs-ccs" in text
+
+
+def test_plain_output_shows_no_markdown_marks(console: Console) -> None:
+    text = console.handle("/faq professional-vs-facility")
+    assert "**" not in text and "*both*" not in text and "produces both claims" in text
+    assert "`" not in console.handle("what is the best pizza")  # the decline's `/faq id` hints
+
+
+def test_the_roadmap_comes_in_the_pages_discord_shows(console: Console) -> None:
+    steps = console.advisor.kb.roadmap
+    text = console.handle("/roadmap")
+    assert f"-- page 1/{len(steps)} --" in text and f"-- page {len(steps)}/{len(steps)} --" in text
+    assert all(step.title in text for step in steps)
+
+
+def test_help_mentions_tab_and_quit(console: Console) -> None:
+    text = console.handle("/help")
+    assert "/quit" in text and "Tab" in text

@@ -49,3 +49,17 @@ def test_facts_are_compared_without_markdown_case_or_thousands_separators() -> N
     assert states("It is **$39,000** a year", "$39000 a year")
     assert states("Claim-level accuracy", "claim-level")
     assert not states("It is $39,000 a year", "$3,900")
+
+
+def test_the_question_of_a_long_story_is_found() -> None:
+    from bot.core.text import question_part
+
+    story = (
+        "So I worked retail for eleven years and hurt my back lifting boxes last spring. "
+        "My sister codes from home and loves it, so I finished a course in June. "
+        "Now I keep seeing CPC-A everywhere. How do I get rid of the A?"
+    )
+    assert question_part(story) == "How do I get rid of the A?"
+    assert question_part("how do i get rid of the a? asking for me") == ""  # short: searched whole
+    no_question_mark = story.replace("?", ".") + " Thanks in advance to anyone who answers this."
+    assert question_part(no_question_mark) == "Thanks in advance to anyone who answers this."

@@ -6,10 +6,12 @@ never sees half of an update and a bad edit never replaces what is being served.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core import earnings, replies
+from bot.core.autocomplete import Suggester, category_entries, credential_entries, topic_entries
 from bot.core.decline import DeclineModel
 from bot.core.earnings import Earnings, EarningsCurve
 from bot.core.figures import Computed, compute, read_figures
@@ -17,10 +19,12 @@ from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.knowledge.paths import default_knowledge_dir
 from bot.core.knowledge.templates import Place
 from bot.core.search import Match, SearchIndex, SearchResult, build_index
-from bot.core.text import clean_message, credential_names, is_greeting
+from bot.core.text import clean_message, credential_names, is_greeting, question_part
 from bot.core.tools import audit_risk, course_check, credential_fit
 from bot.core.tools.course_check import CourseInputError, CourseOffer, CourseVerdict
 from bot.core.tools.credential_fit import Fit, FitInputError
+
+CATEGORY_MATCH = 0.6  # /topics: below this autocomplete score, a word names no category
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,10 @@ class Advisor:
     def __init__(self, kb: KnowledgeBase, decline: DeclineModel | None = None):
         self.kb = kb
         self.index: SearchIndex = build_index(kb, decline=decline)
+        # Autocomplete for every box that completes as you type, on Discord and in the console alike.
+        self.topic_suggester = Suggester(topic_entries(kb))
+        self.credential_suggester = Suggester(credential_entries(kb))
+        self.category_suggester = Suggester(category_entries(kb))
 
     @classmethod
     def from_directory(cls, directory: Path | None = None) -> Advisor:
@@ -60,21 +68,54 @@ class Advisor:
             result = SearchResult(text, (), 0.0, False)
             return Answer(result, replies.unknown_credential_reply(self.kb, unknown[0]))
         result = self.index.search(text)
+        focus = question_part(text)
+        if focus and not result.answered:
+            # A story before the question: the question alone may be clearer than the whole message.
+            focused = self.index.search(focus)
+            if focused.answered:
+                result = focused
         return Answer(result, replies.ask_reply(self.kb, result, place))
 
     def faq(self, text: str, place: Place | None = None) -> replies.Reply:
-        """A topic by id or title (what autocomplete sends), else whatever /ask would answer."""
+        """A topic by id or title (what autocomplete sends), a category's list by its id or title,
+        else whatever /ask would answer."""
         wanted = text.strip().casefold()
         for topic in self.kb.topics.values():
             if wanted in (topic.id, topic.title.casefold()):
                 return replies.topic_reply(self.kb, topic.id, place)
+        for category in self.kb.categories.values():
+            if wanted in (category.id, category.title.casefold()):
+                return replies.topics_reply(self.kb, category.id)
         return self.ask(text, place).reply
 
-    def suggest(self, text: str, limit: int = 25) -> list[Match]:
-        return self.index.suggest(text, limit)
+    def suggest(self, text: str, limit: int = 25, asked: Mapping[str, int] | None = None) -> list[Match]:
+        """Topics completing what is typed so far; `asked` (topic id -> times asked) orders an empty box."""
+        return self.topic_suggester.suggest(text, limit, asked)
+
+    def suggest_credentials(self, text: str, limit: int = 25) -> list[Match]:
+        """Credentials completing what is typed so far ("cpa" offers the CPC first)."""
+        return self.credential_suggester.suggest(text, limit)
+
+    def suggest_categories(self, text: str, limit: int = 25) -> list[Match]:
+        return self.category_suggester.suggest(text, limit)
+
+    def category(self, text: str) -> str | None:
+        """The category meant by an id, a title or a word of it ("pay", "Credentials"), if any."""
+        wanted = text.strip().casefold()
+        for category in self.kb.categories.values():
+            if wanted in (category.id, category.title.casefold()):
+                return category.id
+        found = self.category_suggester.suggest(text, 1)
+        return found[0].id if found and found[0].score >= CATEGORY_MATCH else None
 
     def compare(self, first: str, second: str) -> replies.Reply:
-        return replies.compare_reply(self.kb, first, second)
+        """Two credentials side by side; for a name it does not know, the closest it does."""
+        closest = {
+            name: found[0].id
+            for name in (first, second)
+            if self.kb.credential(name) is None and (found := self.suggest_credentials(name, 1))
+        }
+        return replies.compare_reply(self.kb, first, second, closest)
 
     def earnings(
         self,
@@ -121,7 +162,10 @@ class Advisor:
         return earnings.curve(result, compare, self.kb.se_tax)
 
     def topics(self, category: str | None = None) -> replies.Reply:
-        return replies.topics_reply(self.kb, category)
+        """Every category, or one category's topics: named by id, title or a word of it, any case."""
+        if category is None or not category.strip():
+            return replies.topics_reply(self.kb)
+        return replies.topics_reply(self.kb, self.category(category) or category.strip())
 
     def roadmap(self, step: int = 0) -> replies.Reply:
         return replies.roadmap_reply(self.kb, step)

@@ -59,6 +59,7 @@ class ContractorView:
     se_tax_deduction: float  # half of SE tax is deductible from income
     net: float  # before income tax
     requested_year: int = 0  # the tax year asked for; differs from `year` when its wage base is not known yet
+    minimum: float = 400.0  # no SE tax below this much net earnings (Schedule SE)
 
     @property
     def year_note(self) -> str:
@@ -169,6 +170,7 @@ def self_employment(annual_net: float, tax: SelfEmploymentTax, year: int | None 
         se_tax_deduction=se_tax / 2,
         net=annual_net - se_tax,
         requested_year=requested,
+        minimum=tax.minimum_net_earnings,
     )
 
 

@@ -38,7 +38,7 @@ _AMOUNT = re.compile(
     r"(?P<dollar>\$\s*)?(?<![\d.])(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(?:\s*(?P<k>k)\b)?\s*"
     r"(?P<cents>cents?\b|c\b|¢)?(?P<dollars>\s*(?:dollars?|bucks?|usd)\b)?"
 )
-_PER = r"\s*(?:an?|per|/|each|every|for\s+(?:an?|each|one))\s*"
+_PER = r"\s*(?:an?|per|/|each|every|for\s+(?:an?|each|one)|in\s+(?:an?|one|1|the|each))\s*"
 _CHART = r"(?:charts?|records?|encounters?|notes?|cases?)"
 _PERIOD_WORDS: dict[str, Period] = {
     "hour": "hour", "hr": "hour", "hrs": "hour", "h": "hour", "hourly": "hour",
@@ -62,11 +62,14 @@ _AFTER_PACE = re.compile(
 _RATE_BEFORE = re.compile(r"(?:\bat|\bx|@|\bpays?|\bpaid|\bfor|\bof)\s*$")
 _SCAM = re.compile(r"\bscam|too good to be true|\blegit\b|\bfake\b")
 _AFTER_HOURS = re.compile(
-    r"\s*(?:hours?|hrs?|h)\b(?:\s*(?:an?|per|/|each|every)?\s*(?P<unit>week|wk|day)\b)?"
+    r"\s*(?:hours?|hrs?|h)\b(?:\s*(?:an?|per|/|each|every|in\s+(?:an?|the|one))?\s*(?P<unit>week|wk|day)\b)?"
 )
 _AFTER_WEEKS = re.compile(r"\s*(?:weeks?|wks?)\b\s*(?P<off>off|of vacation|pto|unpaid)?")
 _AFTER_PERIOD = re.compile(rf"(?:{_PER}|\s*)(?:{_PERIOD})")
 _CHART_TAKES = re.compile(rf"{_CHART}\s+takes?\s+(?:me\s+)?(?:about\s+|around\s+|like\s+|~\s*)?$")
+_ASKS_NEEDED = re.compile(
+    r"how many (?:charts?|records?|encounters?|hours?|hrs?)|how (?:long|fast)|what pace|\b(?:to|i) (?:need|want)|\bgoal\b|\btarget\b|\bto (?:make|clear|hit|reach|earn|gross)\b"
+)
 _FORM_NUMBERS = {1040, 1099, 1096, 941, 940}  # "1099 self employment tax" names a form, not an amount
 _FULL_TIME = re.compile(r"\bfull[\s-]?time\b|\bft\b")
 _PART_TIME = re.compile(r"\bpart[\s-]?time\b")
@@ -97,6 +100,7 @@ class Figures:
     read: list[str] = field(default_factory=list)
     assumed: list[str] = field(default_factory=list)
     asked: set[Period] = field(default_factory=set)
+    asks_needed: bool = False  # "how many hours...": the amount is a goal, not a figure to check
 
     @property
     def missing(self) -> list[str]:
@@ -222,6 +226,7 @@ def read_figures(message: str) -> Figures | None:
             period = period or _period_named(_outside(text, spans)) or ("year" if value >= 10000 else "week")
             figures.target = Target(value, period)
             figures.read.append(f"${value:,.2f} a {period}".replace(".00 a", " a"))
+    figures.asks_needed = _ASKS_NEEDED.search(text) is not None
     figures.asked = {_PERIOD_WORDS[m.group("period")] for m in re.finditer(_PERIOD, _outside(text, spans))}
     return figures if _worth_computing(figures, text) else None
 
@@ -343,9 +348,14 @@ def _needed(figures: Figures, hours: float, weeks: float) -> tuple[tuple[str, st
         if target.period != "week":
             out.append(("That is, charts a week", number(math.ceil(weekly / rate - 1e-9))))
         if pace:
-            out.append((f"Hours a week at {number(pace)} charts an hour", f"{weekly / rate / pace:.1f}"))
+            out.append((f"Hours a week at {number(pace)} charts an hour", _decimal(weekly / rate / pace)))
         else:
-            out.append((f"Charts an hour over {hours:g} hours a week", f"{weekly / rate / hours:.1f}"))
+            out.append((f"Charts an hour over {hours:g} hours a week", _decimal(weekly / rate / hours)))
     elif pace:
         out.append((f"Pay per chart for {goal} at {hours:g} h/week", money(weekly / (pace * hours))))
     return tuple(out)
+
+
+def _decimal(value: float) -> str:
+    """One decimal, without a trailing ".0": 32 hours, 28.1 charts."""
+    return f"{value:.1f}".removesuffix(".0")

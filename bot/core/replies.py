@@ -7,7 +7,7 @@ text. Nothing here knows Discord beyond the documented size limits the model alr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -44,6 +44,14 @@ class TopicRef:
 
 
 @dataclass(frozen=True)
+class Table:
+    """The same facts as a reply's fields, as a grid, for a face that can draw one (the console)."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
 class Reply:
     title: str
     body: str = ""
@@ -54,10 +62,12 @@ class Reply:
     kind: ReplyKind = "info"
     topic_id: str | None = None
     pages: tuple[str, ...] = field(default=())  # a body too long for one message, split at word boundaries
+    table: Table | None = None
 
     @property
     def all_pages(self) -> tuple[str, ...]:
-        return self.pages or (self.body,)
+        """The pages every face shows: the reply's own, else its body split to Discord's page size."""
+        return self.pages or split_pages(self.body) or ("",)
 
     def plain_text(self) -> str:
         """Everything the reply says, as one text: title, every page and every field."""
@@ -157,7 +167,8 @@ def figures_reply(computed: Computed) -> Reply:
             f"is **{money(c.se_tax)}**: 15.3% (12.4% Social Security + 2.9% Medicare) on 92.35% of net "
             f"({money(c.taxable_earnings)}). Half of it ({money(c.se_tax_deduction)}) is deductible. "
             f"Income tax comes on top. Figures use the {c.year} Social Security wage base "
-            f"({money(c.wage_base)}). {c.year_note}\n\nFor your own situation, ask a tax professional (free help: IRS VITA)."
+            f"({money(c.wage_base)}). {c.year_note}\n\nNo SE tax is due when net earnings from self-employment "
+            f"are under {money(c.minimum)} for the year (Schedule SE).\n\nFor your own situation, ask a tax professional (free help: IRS VITA)."
         )
         return Reply(title=f"Self-employment tax: {money(c.se_tax)} a year", body=body, kind="figures")
     e = computed.earnings
@@ -174,13 +185,15 @@ def figures_reply(computed: Computed) -> Reply:
         values = {"hour": e.hourly, "week": e.weekly, "month": e.monthly, "year": e.annual}
         asked = [p for p in ("hour", "week", "month", "year") if p in f.asked] or ["week", "year"]
         headline = "**" + ", ".join(f"{money(values[p])} {_per(p)}" for p in asked) + "** gross. "
-        if f.target is not None and f.target.period in values:
+        if f.target is not None and f.target.period in values and not f.asks_needed:
             said = values[f.target.period]
             headline += (
                 f"You mentioned {money(f.target.amount)} {_per(f.target.period)}: at these numbers it is "
                 f"**{money(said)}** {_per(f.target.period)}. "
             )
         fields.extend(earnings_reply(e).fields)
+    if f.asks_needed and computed.needed:
+        headline = "; ".join(f"{what}: **{value}**" for what, value in computed.needed) + ". " + headline
     fields = [*(Field(what, value, True) for what, value in computed.needed), *fields]
     command = (
         f"`/earnings charts_per_hour:{number(e.charts_per_hour)} rate:{e.pay_per_chart:g} "
@@ -230,14 +243,22 @@ def _credential_cell(credential: Credential, attribute: str) -> str:
     return str(getattr(credential, attribute))
 
 
-def compare_reply(kb: KnowledgeBase, first: str, second: str) -> Reply:
+def compare_reply(
+    kb: KnowledgeBase, first: str, second: str, closest: Mapping[str, str] | None = None
+) -> Reply:
+    """Two credentials side by side; `closest` maps a name it does not know to a credential id to offer."""
     found = [kb.credential(first), kb.credential(second)]
     missing = [name for name, c in zip((first, second), found, strict=True) if c is None]
     if missing:
         known = ", ".join(c.name for c in kb.credentials.values())
+
+        def unknown(name: str) -> str:
+            guess = kb.credentials.get((closest or {}).get(name, ""))
+            return f"{name!r} (did you mean {guess.name}?)" if guess else repr(name)
+
         return Reply(
             title="Unknown credential",
-            body=f"I don't know {' or '.join(repr(m) for m in missing)}. I can compare: {known}.",
+            body=f"I don't know {' or '.join(unknown(m) for m in missing)}. I can compare: {known}.",
             kind="error",
         )
     a, b = found
@@ -248,12 +269,12 @@ def compare_reply(kb: KnowledgeBase, first: str, second: str) -> Reply:
             body=f"Pick two different credentials to compare with {a.name}.",
             kind="error",
         )
+    rows = tuple(
+        (label, _credential_cell(a, attr), _credential_cell(b, attr)) for label, attr in _COMPARE_ROWS
+    )
     fields = tuple(
-        Field(
-            label,
-            f"**{a.name}:** {_credential_cell(a, attr)}\n**{b.name}:** {_credential_cell(b, attr)}"[:1024],
-        )
-        for label, attr in _COMPARE_ROWS
+        Field(label, f"**{a.name}:** {first_cell}\n**{b.name}:** {second_cell}"[:1024])
+        for label, first_cell, second_cell in rows
     )
     related = tuple(TopicRef(c.topic, kb.topics[c.topic].title) for c in (a, b) if c.topic)
     reviewed = min(a.reviewed, b.reviewed)
@@ -261,6 +282,7 @@ def compare_reply(kb: KnowledgeBase, first: str, second: str) -> Reply:
         title=f"{a.name} ({a.full_name}) vs {b.name} ({b.full_name})",
         body=f"Fees and exam details change: confirm on [{a.issuer}]({a.url}) and [{b.issuer}]({b.url}) before you pay.",
         fields=fields,
+        table=Table(("", a.name, b.name), rows),
         sources=tuple(Link(s.title, s.url) for s in (*a.sources, *b.sources))[:6],
         footer=f"Credential data reviewed {reviewed.isoformat()}",
         related=related,

@@ -17,14 +17,18 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 import snowballstemmer
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.core.decline import DeclineModel, shipped_model
 from bot.core.knowledge import KnowledgeBase
+
+if TYPE_CHECKING:
+    from bot.core.autocomplete import Suggester
 
 # Words that carry no topic: question words, pronouns, chat filler. Domain words are never here.
 STOPWORDS = frozenset(
@@ -51,6 +55,7 @@ NB_ALPHA = 0.05  # naive Bayes smoothing
 W_BM25, W_EXAMPLE, W_NB = 1.0, 1.0, 0.5
 RELEVANCE_MAX = W_BM25 + W_EXAMPLE + W_NB
 UNKNOWN_DAMPING = 4.0  # unknown words weigh fully up to 4 words, then less
+EVERYDAY_FREQUENCY = 5000  # more common than this in English: a word anyone uses, not the field's jargon
 REAL_WORD_FREQUENCY = 500  # in pyspellchecker's English list; rarer "words" are mostly typos
 CANDIDATES = 20
 COMMON_SHARE, COMMON_MIN = 0.25, 100  # a word in more topics than this does not pick candidates
@@ -100,6 +105,9 @@ class Analyzer:
                 self._phrases[key] = [OUT_OF_SCOPE]
         self._longest = max(map(len, self._phrases), default=0)
         self._surface = {w for phrase in (*synonyms, *out_of_scope) for w in words(phrase)}
+
+    def stem(self, token: str) -> str:
+        return self._stem(token)
 
     def _stem(self, token: str) -> str:
         stem = self._stems.get(token)
@@ -175,6 +183,7 @@ class Evidence:
     groups: int  # words and phrases of the question that matter
     unknown: float  # share of the question's weight in words no topic uses
     out_of_scope: float  # share of the question's weight in words that mean it is about something else
+    specific: float  # share of the question's weight in known words that are rare in everyday English
 
     def relevance(self) -> float:
         """For ranking: which topic fits best."""
@@ -195,6 +204,9 @@ class Evidence:
             "log_groups": math.log(self.groups),
             "coverage_x_similarity": self.coverage * self.similarity,
             "head_x_likelihood": self.head * self.likelihood,
+            "alone": float(runner_up is None),
+            "specific": self.specific,
+            "known": 1.0 - self.unknown - self.out_of_scope,
         }
 
 
@@ -235,6 +247,7 @@ class SearchIndex:
         self._examples: list[list[frozenset[str]]] = []
         self._heads: list[frozenset[str]] = []  # every term of a topic's title, questions and aliases
         self._phrasings: list[Counter[str]] = []  # term counts over those phrasings, for the word model
+        self._said_as: dict[frozenset[str], set[int]] = defaultdict(set)  # a phrasing's terms -> its topics
         vocabulary: Counter[str] = Counter()
         for number, doc in enumerate(self.documents):
             bag: Counter[str] = Counter()
@@ -250,6 +263,9 @@ class SearchIndex:
             self._examples.append([frozenset(terms) for terms in analysed])
             self._heads.append(frozenset().union(*self._examples[-1]))
             self._phrasings.append(Counter(t for terms in analysed for t in terms))
+            for terms in analysed:
+                if terms:
+                    self._said_as[frozenset(terms)].add(number)
         count = max(len(self.documents), 1)
         self._average_length = sum(self._lengths) / count or 1.0
         self._idf = {t: self._idf_for(len(p), count) for t, p in postings.items()}
@@ -271,9 +287,6 @@ class SearchIndex:
         self._by_frequency = sorted(known, key=lambda w: (-vocabulary[w], w))
         self._repair = lru_cache(maxsize=4096)(self._repair_uncached)
         _english()  # load the word list now, not on the first question
-        # Every phrasing of every topic in one list, so autocomplete is one call into rapidfuzz.
-        self._phrasing_texts = [" ".join(words(e)) for doc in self.documents for e in doc.examples]
-        self._phrasing_owner = [n for n, doc in enumerate(self.documents) for _ in doc.examples]
 
     def _analyse(self, text: str) -> list[str]:
         return self.analyzer.terms(self.analyzer.expand(words(text)))
@@ -374,6 +387,18 @@ class SearchIndex:
         out_of_scope = (
             sum(w for g, w in zip(groups, group_weight, strict=True) if g == (OUT_OF_SCOPE,)) / total_weight
         )
+        # "weekend" or "tomorrow" may appear in some answer; "cpc", "coder" or "ceus" say the message is ours.
+        jargon = {
+            self.analyzer.stem(w)
+            for w in map(self._repair, words(question))
+            if w in self._vocabulary and english_frequency(w) < EVERYDAY_FREQUENCY
+        }
+        specific = (
+            sum(
+                w for g, w, k in zip(groups, group_weight, known, strict=True) if k and jargon.intersection(g)
+            )
+            / total_weight
+        )
 
         # Shortlist by the groups that discriminate: a word in most topics costs a pass over all of
         # them and moves nothing. Then score the shortlist on every group.
@@ -413,6 +438,7 @@ class SearchIndex:
                     groups=len(groups),
                     unknown=unknown_share,
                     out_of_scope=out_of_scope,
+                    specific=specific,
                 )
             )
         return evidence
@@ -436,22 +462,23 @@ class SearchIndex:
         )
         features = ranked[0].features(ranked[1] if len(ranked) > 1 else None)
         confidence = self.decline.probability(features)
+        said = self._said_as.get(
+            frozenset(self._analyse(" ".join(map(self._repair, words(question))))), set()
+        )
+        if len(said) == 1 and ranked[0].number in said and not ranked[0].out_of_scope:
+            # The message says exactly what one topic's title, alias or question says: that topic.
+            confidence = max(confidence, self.decline.threshold)
         return SearchResult(question, matches, round(confidence, 3), confidence >= self.decline.threshold)
 
+    @cached_property
+    def suggester(self) -> Suggester:
+        from bot.core.autocomplete import Suggester  # it builds on this module's words and Match
+
+        return Suggester.from_documents(self.documents)
+
     def suggest(self, text: str, limit: int = 25) -> list[Match]:
-        """Autocomplete: topics whose title, questions or aliases look like what is typed so far."""
-        if not words(text):
-            return [Match(d.id, d.title, 1.0) for d in self.documents[:limit]]
-        found = process.extract(
-            " ".join(words(text)), self._phrasing_texts, scorer=fuzz.WRatio, score_cutoff=50, limit=limit * 8
-        )
-        best: dict[int, float] = {}
-        for _, score, position in found:  # best first: keep each topic's best phrasing
-            best.setdefault(self._phrasing_owner[position], score / 100)
-        return [
-            Match(self.documents[n].id, self.documents[n].title, round(score, 3))
-            for n, score in list(best.items())[:limit]
-        ]
+        """Autocomplete over these documents: bot/core/autocomplete.py, the one implementation."""
+        return self.suggester.suggest(text, limit)
 
 
 def topic_documents(kb: KnowledgeBase) -> list[Document]:

@@ -64,6 +64,22 @@ def credential_names(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*")
+FOCUS_MIN_WORDS = 25  # shorter messages are searched whole only
+
+
+def question_part(text: str) -> str:
+    """The sentences of a long message that ask something: those with a "?", else the last one.
+
+    Students tell their story first ("im 38, worked retail...") and ask at the end; '' for short messages."""
+    if len(text.split()) < FOCUS_MIN_WORDS:
+        return ""
+    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    if len(sentences) < 2:
+        return ""
+    return " ".join([s for s in sentences if "?" in s] or sentences[-1:])
+
+
 def is_greeting(text: str) -> bool:
     """A hello or a thank-you with nothing else in it ("hi", "thanks!!", "good morning everyone")."""
     return _GREETING.match(text.casefold().strip()) is not None

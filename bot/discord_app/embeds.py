@@ -5,14 +5,13 @@ from __future__ import annotations
 import discord
 
 from bot.core.knowledge.model import (
-    EMBED_DESCRIPTION_MAX,
     EMBED_FIELD_NAME_MAX,
     EMBED_FIELD_VALUE_MAX,
     EMBED_FIELDS_MAX,
     EMBED_TITLE_MAX,
     EMBED_TOTAL_MAX,
 )
-from bot.core.replies import Reply, ReplyKind, split_pages
+from bot.core.replies import Reply, ReplyKind
 
 COLOURS: dict[ReplyKind, discord.Colour] = {
     "answer": discord.Colour.from_rgb(46, 134, 193),
@@ -49,12 +48,12 @@ def source_fields(reply: Reply) -> list[tuple[str, str]]:
 
 
 def page_count(reply: Reply) -> int:
-    return len(reply.pages) if reply.pages else len(split_pages(reply.body, EMBED_DESCRIPTION_MAX))
+    return len(reply.all_pages)
 
 
 def to_embed(reply: Reply, page: int = 0) -> discord.Embed:
     """One page of a reply as an embed. Fields and sources go on the first page only."""
-    pages = reply.pages or split_pages(reply.body, EMBED_DESCRIPTION_MAX) or ("",)
+    pages = reply.all_pages  # built once in the core: the console shows the same pages
     page = max(0, min(page, len(pages) - 1))
     embed = discord.Embed(
         title=_clip(reply.title, EMBED_TITLE_MAX),

@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.limits import QUESTION_MAX
+from bot.core.limits import CHOICE_NAME_MAX, CHOICES_MAX, QUESTION_MAX
 from bot.core.replies import Reply
 from bot.discord_app.checks import per_user_cooldown
 from bot.discord_app.client import AdvisorBot
@@ -65,8 +65,8 @@ class Answers(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return [
-            app_commands.Choice(name=match.title[:100], value=match.id)
-            for match in self.bot.advisor.suggest(current[:QUESTION_MAX], limit=25)
+            app_commands.Choice(name=match.title[:CHOICE_NAME_MAX], value=match.id)
+            for match in self.bot.advisor.suggest(current[:QUESTION_MAX], limit=CHOICES_MAX)
         ]
 
     @app_commands.command(description="Browse every topic by category")

@@ -6,6 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.limits import CHOICE_NAME_MAX, CHOICES_MAX
 from bot.discord_app.checks import per_user_cooldown
 from bot.discord_app.client import AdvisorBot
 from bot.discord_app.views import send_reply
@@ -34,12 +35,10 @@ class Credentials(commands.Cog):
     async def credential_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        typed = current.strip().casefold()
         return [
-            app_commands.Choice(name=f"{c.name} — {c.full_name}"[:100], value=c.id)
-            for c in self.bot.advisor.kb.credentials.values()
-            if not typed or typed in f"{c.name} {c.full_name} {' '.join(c.aliases)}".casefold()
-        ][:25]
+            app_commands.Choice(name=match.title[:CHOICE_NAME_MAX], value=match.id)
+            for match in self.bot.advisor.suggest_credentials(current[:CHOICE_NAME_MAX], limit=CHOICES_MAX)
+        ]
 
 
 async def setup(bot: AdvisorBot) -> None:
