@@ -18,11 +18,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from bot.config import ConfigError
 from bot.core import earnings
@@ -48,22 +49,48 @@ class CliError(Exception):
         self.code = code
 
 
+# Each earnings option -> the calculator input it feeds (its bounds are earnings.LIMITS[input]).
+EARNINGS_OPTIONS = {
+    "charts_per_hour": "charts_per_hour",
+    "rate": "pay_per_chart",
+    "hours_per_week": "hours_per_week",
+    "weeks_per_year": "weeks_per_year",
+    "compare_charts_per_hour": "charts_per_hour",
+}
+
+
 def _number(text: str) -> float:
     try:
-        return float(text.strip().lstrip("$").replace(",", ""))
+        value = float(text.strip().lstrip("$").replace(",", ""))
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):  # float() reads "inf" and "nan"; no amount is either
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number")
+    return value
+
+
+def _option(dest: str) -> str:
+    return "--" + dest.replace("_", "-")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage mistake as one line (argparse prints the whole usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
+    # SUPPRESS: a subcommand's unset --knowledge must not overwrite one given before the subcommand.
     common.add_argument(
         "--knowledge",
         type=Path,
         metavar="DIR",
+        default=argparse.SUPPRESS,
         help="knowledge directory (default: the shipped knowledge base)",
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="coding-advisor",
         description="A career advisor for medical-coding students: Discord bot, offline console and tools.",
         parents=[common],
@@ -81,10 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: CODING_ADVISOR_STATE_DIR, else your user state directory)",
     )
 
-    run = commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN or discord.token)")
+    run = commands.add_parser(
+        "run", parents=[common], help="start the Discord bot (needs DISCORD_TOKEN or discord.token)"
+    )
     run.add_argument("--config", type=Path, metavar="PATH", help="config file (see config.example.yaml)")
 
-    sync = commands.add_parser("sync", help="publish the slash commands to Discord now")
+    sync = commands.add_parser("sync", parents=[common], help="publish the slash commands to Discord now")
     sync.add_argument("--config", type=Path, metavar="PATH", help="config file (see config.example.yaml)")
     sync.add_argument(
         "--guild", type=int, metavar="ID", help="one server (instant) instead of the configured target"
@@ -145,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--json", action="store_true", help="print JSON")
 
     check = commands.add_parser(
-        "validate", help="check knowledge files (exit 1 and every problem if invalid)"
+        "validate", parents=[common], help="check knowledge files (exit 1 and every problem if invalid)"
     )
     check.add_argument(
         "directory", nargs="?", type=Path, metavar="DIR", help="default: the shipped knowledge base"
@@ -167,7 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"coding-advisor: {error}", file=sys.stderr)
         return error.code
     except ConfigError as error:
-        print(f"coding-advisor: {error}", file=sys.stderr)
+        for problem in error.problems:
+            print(f"coding-advisor: {problem}", file=sys.stderr)
         return EXIT_USAGE
     except KnowledgeError as error:
         print("coding-advisor: the knowledge base has problems:", file=sys.stderr)
@@ -175,8 +205,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PROBLEMS
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # e.g. `coding-advisor ask - | head`: the reader has what it wanted
+        _drop_stdout()
         return 0
+
+
+def _drop_stdout() -> None:
+    """After a broken pipe: send what is left in stdout's buffer nowhere, so exiting stays quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -190,8 +228,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.discord_app import runner
 
         settings = load_settings(getattr(args, "config", None))
-        if args.knowledge is not None:
-            settings = settings.model_copy(update={"knowledge_dir": args.knowledge})
+        knowledge = _knowledge_option(args)
+        if knowledge is not None:
+            settings = settings.model_copy(update={"knowledge_dir": knowledge})
         if command == "run":
             return runner.run_bot(settings)
         return runner.sync_commands(settings, args.guild)
@@ -206,7 +245,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "audit-risk":
         return _audit_risk(args)
     if command == "validate":
-        return _validate(args.directory)
+        given = getattr(args, "knowledge", None)
+        if given is not None and args.directory is not None and given.resolve() != args.directory.resolve():
+            raise CliError(f"validate {args.directory} or --knowledge {given}: give one directory")
+        return _validate(args.directory or given)
     if command == "schema":
         return _schema(args.write)
     raise CliError(f"unknown command {command!r}")
@@ -217,16 +259,23 @@ def _console(args: argparse.Namespace) -> int:
     from bot.console import Console
 
     config = getattr(args, "config", None)
-    if config is not None and args.knowledge is None:
+    if config is not None and getattr(args, "knowledge", None) is None:
         args.knowledge = load_settings(config).knowledge_dir
     return Console(_advisor(args), state_dir=console_state_dir(config)).run()
 
 
-def _advisor(args: argparse.Namespace) -> Advisor:
-    directory = args.knowledge
+def _knowledge_option(args: argparse.Namespace) -> Path | None:
+    directory: Path | None = getattr(args, "knowledge", None)
     if directory is not None and not directory.is_dir():
-        raise CliError(f"knowledge directory not found: {directory}")
-    return Advisor.from_directory(directory)
+        raise CliError(
+            f"--knowledge {directory}: knowledge directory not found: "
+            "give the directory that holds categories.yaml and topics/"
+        )
+    return directory
+
+
+def _advisor(args: argparse.Namespace) -> Advisor:
+    return Advisor.from_directory(_knowledge_option(args))
 
 
 def answer_json(advisor: Advisor, question: str) -> dict[str, Any]:
@@ -258,9 +307,8 @@ def _ask(args: argparse.Namespace) -> int:
             print(render(advisor.ask(args.question).reply), end="")
         return 0
     for line in sys.stdin:
+        # A blank line is answered too (declined), so output line N is always input line N.
         question = line.strip()
-        if not question:
-            continue
         if args.json:
             print(json.dumps(answer_json(advisor, question), ensure_ascii=False), flush=True)
         else:
@@ -273,6 +321,13 @@ def _earnings(args: argparse.Namespace) -> int:
     from bot.core.replies import earnings_reply
 
     advisor = _advisor(args)
+    for dest, name in EARNINGS_OPTIONS.items():
+        value = getattr(args, dest)
+        if value is not None:
+            try:
+                earnings.check_input(name, value, label=_option(dest))
+            except earnings.EarningsInputError as error:
+                raise CliError(str(error)) from None
     try:
         result, other = advisor.earnings_with_comparison(
             args.charts_per_hour,
@@ -283,7 +338,11 @@ def _earnings(args: argparse.Namespace) -> int:
         )
         target_hours = (
             earnings.hours_for_target(
-                args.target_annual, args.charts_per_hour, args.rate, args.weeks_per_year
+                args.target_annual,
+                args.charts_per_hour,
+                args.rate,
+                args.weeks_per_year,
+                label="--target-annual",
             )
             if args.target_annual is not None
             else None
@@ -366,17 +425,25 @@ def _audit_risk(args: argparse.Namespace) -> int:
 
 def _validate(directory: Path | None, today: dt.date | None = None) -> int:
     directory = directory or default_knowledge_dir()
+    today = today or dt.date.today()
     try:
-        kb = load_knowledge(directory)
+        kb = load_knowledge(directory, today=today)
     except KnowledgeError as error:
-        for problem in error.problems:
-            print(problem)
+        _print_all(map(str, error.problems))
         print(f"{len(error.problems)} problem(s) in {directory}", file=sys.stderr)
-        return EXIT_PROBLEMS
-    for warning in knowledge_warnings(directory, kb, today or dt.date.today()):
-        print(warning)
-    print(f"{directory}: valid")
+        return EXIT_PROBLEMS  # decided before printing: a closed stdout cannot turn it into success
+    _print_all([*map(str, knowledge_warnings(directory, kb, today)), f"{directory}: valid"])
     return 0
+
+
+def _print_all(lines: Iterable[str]) -> None:
+    """Print every line; a reader that stops early (`| head -1`) is not an error."""
+    try:
+        for line in lines:
+            print(line)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _drop_stdout()
 
 
 def _schema(write_to: Path | None) -> int:

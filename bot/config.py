@@ -7,15 +7,16 @@ Problems are reported in one message naming the key, never as a traceback.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import platformdirs
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from bot.core.knowledge.paths import default_knowledge_dir
+from bot.core.knowledge.yaml_lines import Location, ParsedYaml, error_text, parse
 
 # Environment variable -> (section, key). The environment wins over the file.
 ENVIRONMENT = {
@@ -30,7 +31,11 @@ ENVIRONMENT = {
 
 
 class ConfigError(Exception):
-    """The configuration cannot be used; the message says which key and why."""
+    """The configuration cannot be used; one line per problem, each naming the file:line or setting."""
+
+    def __init__(self, problems: str | Iterable[str]):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
 
 
 class _Section(BaseModel):
@@ -49,7 +54,38 @@ class DiscordSettings(_Section):
     @classmethod
     def _split(cls, value: object) -> object:
         if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        for part in value if isinstance(value, list) else []:
+            if isinstance(part, bool) or not str(part).isdigit():
+                raise ValueError(
+                    f"{part!r} is not a server id: server ids are numbers, copy one in Discord with "
+                    "right-click on the server > Copy Server ID (turn on Developer Mode first)"
+                )
+        return value
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _shards(cls, value: list[int] | None, info: ValidationInfo) -> list[int] | None:
+        if value is None:
+            return value
+        if "shard_count" not in info.data:
+            return value  # shard_count itself is wrong, and reported
+        count = info.data["shard_count"]
+        if count is None:
+            raise ValueError(
+                "`discord.shard_ids` needs `shard_count` (the total number of shards): set "
+                "discord.shard_count, or remove shard_ids"
+            )
+        if not value:
+            raise ValueError("list at least one shard id, or leave shard_ids null to run every shard")
+        for shard in value:
+            if shard >= count:
+                raise ValueError(
+                    f"shard {shard} does not exist: with shard_count {count} the ids are 0 to {count - 1}"
+                )
+        for shard in set(value):
+            if value.count(shard) > 1:
+                raise ValueError(f"shard {shard} is listed twice: list each shard once")
         return value
 
     @field_validator("api_base_url", "gateway_url")
@@ -81,41 +117,89 @@ class Settings(_Section):
         return value.upper()
 
 
-def load_settings(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings from `path` (if any) with the environment over it; ConfigError lists every problem.
+
+    Each problem names where the bad value came from: `file:line:` for the file, the variable for
+    the environment.
+    """
     environ = dict(os.environ if environ is None else environ)
-    data: dict[str, object] = {}
+    parsed = ParsedYaml(data={})
     base = Path.cwd()
+    problems: list[tuple[int, str]] = []  # (line, message): reported in the order of the file
     if path is not None:
-        if not path.is_file():
-            raise ConfigError(f"config file not found: {path}")
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f":{mark.line + 1}" if mark else ""
-            raise ConfigError(f"{path}{where}: not valid YAML ({getattr(error, 'problem', error)})") from None
-        if loaded is not None and not isinstance(loaded, dict):
-            raise ConfigError(f"{path}: expected keys such as `discord:`, found {type(loaded).__name__}")
-        data = loaded or {}
+        parsed = _read(path)
         base = path.resolve().parent
+        problems += [
+            (line, f"{path}:{line}: `{parsed.describe(loc)}` is written twice: keep one")
+            for loc, line in parsed.duplicates
+        ]
+    data: dict[str, Any] = parsed.data if isinstance(parsed.data, dict) else {}
+    if parsed.data is not None and not isinstance(parsed.data, dict):
+        problems.append(
+            (1, f"{path}:1: expected keys such as `discord:`, found {type(parsed.data).__name__}")
+        )
+
+    from_environment: dict[Location, str] = {}
     for variable, (section, key) in ENVIRONMENT.items():
-        if environ.get(variable):
-            target = data.setdefault(section, {}) if section else data
-            if not isinstance(target, dict):
-                raise ConfigError(f"{path}: `{section}` must be a section of keys")
-            target[key] = environ[variable]
+        if not environ.get(variable):
+            continue
+        target = data.setdefault(section, {}) if section else data
+        if not isinstance(target, dict):
+            continue  # the file's `section:` is not a section; validation says so at its line
+        target[key] = environ[variable]
+        from_environment[(section, key) if section else (key,)] = variable
+
+    def variable_for(location: Location) -> str | None:
+        return next(
+            (
+                from_environment[location[:end]]
+                for end in range(len(location), 0, -1)
+                if location[:end] in from_environment
+            ),
+            None,
+        )
+
+    def problem(location: Location, text: str) -> tuple[int, str]:
+        variable = variable_for(location)
+        if variable is not None:
+            return 0, f"environment variable {variable}={environ[variable]!r}: {text}"
+        line = parsed.line_of(location)
+        return line, f"{path}:{line}: {text}"
+
+    settings: Settings | None
     try:
         settings = Settings.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        key = ".".join(str(p) for p in first["loc"])
-        source = f"{path}: " if path else ""
-        raise ConfigError(f"{source}`{key}`: {first['msg'].removeprefix('Value error, ')}") from None
-    # Relative paths are relative to the config file, not to wherever the bot was started.
+        for detail in error.errors():
+            location: Location = tuple(detail["loc"])
+            text = error_text(detail) if variable_for(location) else parsed.explain(detail, Settings)
+            problems.append(problem(location, text))
+        settings = None
+    if settings is not None:
+        settings = _resolve_paths(settings, base, from_environment)
+        if "knowledge_dir" in data and not settings.knowledge_dir.is_dir():
+            named = "" if variable_for(("knowledge_dir",)) else "`knowledge_dir`: "
+            problems.append(
+                problem(
+                    ("knowledge_dir",),
+                    f"{named}{settings.knowledge_dir} not found: point it at your knowledge directory, "
+                    "or remove the key to use the shipped knowledge base",
+                )
+            )
+    if problems or settings is None:
+        raise ConfigError(text for _, text in sorted(problems, key=lambda problem: problem[0]))
+    return settings
+
+
+def _resolve_paths(settings: Settings, base: Path, from_environment: Mapping[Location, str]) -> Settings:
+    """Relative paths in the file are relative to the file, not to wherever the bot was started;
+    relative paths in the environment are relative to the working directory, as in a shell."""
     for name in ("knowledge_dir", "state_dir"):
         value: Path = getattr(settings, name)
         if not value.is_absolute():
-            settings = settings.model_copy(update={name: base / value})
+            relative_to = Path.cwd() if (name,) in from_environment else base
+            settings = settings.model_copy(update={name: relative_to / value})
     return settings
 
 
@@ -127,3 +211,24 @@ def console_state_dir(path: Path | None = None, environ: Mapping[str, str] | Non
     if path is None and not environ.get("CODING_ADVISOR_STATE_DIR"):
         return Path(platformdirs.user_state_dir("coding-advisor", appauthor=False))
     return load_settings(path, dict(environ)).state_dir
+
+
+def _read(path: Path) -> ParsedYaml:
+    if not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the file: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not UTF-8 text ({error.reason}): save the file as UTF-8") from None
+    try:
+        return parse(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        what = " ".join(filter(None, [error.context, error.problem]))
+        raise ConfigError(
+            f"{path}:{mark.line + 1 if mark else 1}: not valid YAML: {what} (check indentation, colons and quotes)"
+        ) from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}:1: not valid YAML: {error}") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -9,6 +10,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from bot.core.advisor import Advisor
     from bot.core.earnings import EarningsCurve
+
+# The tests' clock: the knowledge below is dated 2026-11-27, and no test reads the real one.
+TODAY = dt.date(2026, 11, 30)
 
 BASE_FILES = {
     "categories.yaml": """

@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import sys
+from asyncio.subprocess import Process
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -342,34 +344,56 @@ async def test_rate_limit_and_server_error_on_a_reply_are_retried(
     assert 429 in statuses and 500 in statuses and statuses[-1] == 200
 
 
-async def test_the_coding_advisor_command_runs_the_bot_with_a_token(
-    discord_server: FakeDiscord, tmp_path: Path
-) -> None:
-    """The README's main command: with DISCORD_TOKEN set it starts the bot, here at the test server."""
+UNREACHABLE = "123456789012345678"  # a server the bot is not in (a wrong id in the config)
+
+
+def invite_url(server: FakeDiscord) -> str:
+    return (
+        f"https://discord.com/oauth2/authorize?client_id={server.application_id}"
+        "&scope=bot+applications.commands&permissions=84992"
+    )
+
+
+async def coding_advisor(server: FakeDiscord, state: Path, *args: str, **environ: str) -> Process:
+    """`coding-advisor ARGS` in a subprocess, pointed at the test server."""
     environment = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "CODING_ADVISOR_"))},
         "DISCORD_TOKEN": "a-secret-token",
-        "DISCORD_API_BASE_URL": discord_server.api_base,
-        "DISCORD_GATEWAY_URL": discord_server.gateway_url,
-        "DISCORD_GUILD_IDS": discord_server.guild_id,
-        "CODING_ADVISOR_STATE_DIR": str(tmp_path),
+        "DISCORD_API_BASE_URL": server.api_base,
+        "DISCORD_GATEWAY_URL": server.gateway_url,
+        "CODING_ADVISOR_STATE_DIR": str(state),
+        **environ,
     }
-    process = await asyncio.create_subprocess_exec(
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
+        *args,
         env=environment,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def finished(process: Process, timeout: float = 60) -> tuple[int, str, str]:
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout)
+    assert process.returncode is not None
+    return process.returncode, stdout.decode(), stderr.decode()
+
+
+async def test_the_coding_advisor_command_runs_the_bot_with_a_token(
+    discord_server: FakeDiscord, tmp_path: Path
+) -> None:
+    """The README's main command: with DISCORD_TOKEN set it starts the bot, here at the test server."""
+    process = await coding_advisor(discord_server, tmp_path, DISCORD_GUILD_IDS=discord_server.guild_id)
     try:
         await discord_server.wait_gateway("GUILD_CREATE", timeout=60)
         reply = await discord_server.slash("ask", question="cpc vs ccs", timeout=10)
         assert reply["data"]["embeds"][0]["title"]
     finally:
         process.terminate()
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
-    logs = stderr.decode()
+        code, _, logs = await finished(process, timeout=30)
+    assert code == 0, logs
     assert f"synced {len(COMMANDS)} commands to guild" in logs
     assert "a-secret-token" not in logs
     assert (tmp_path / "commands.sha256").is_file()
@@ -386,25 +410,134 @@ async def test_sharded_bot_answers(
 
 
 async def test_sync_command_publishes_to_one_guild(discord_server: FakeDiscord, tmp_path: Path) -> None:
-    environment = {
-        **os.environ,
-        "DISCORD_TOKEN": "a-secret-token",
-        "DISCORD_API_BASE_URL": discord_server.api_base,
-        "CODING_ADVISOR_STATE_DIR": str(tmp_path),
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "sync",
-        "--guild",
-        discord_server.guild_id,
-        env=environment,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode == 0, stderr.decode()
-    assert f"synced {len(COMMANDS)} commands to guild {discord_server.guild_id}" in stdout.decode()
+    process = await coding_advisor(discord_server, tmp_path, "sync", "--guild", discord_server.guild_id)
+    code, stdout, stderr = await finished(process)
+    assert code == 0, stderr
+    assert f"synced {len(COMMANDS)} commands to guild {discord_server.guild_id}" in stdout
     assert {c["name"] for c in discord_server.commands[discord_server.guild_id]} == COMMANDS
     assert not discord_server.gateway_events("IDENTIFY")  # publishing needs no gateway session
+
+
+@pytest.mark.parametrize("how", ["--guild", "DISCORD_GUILD_IDS"])
+async def test_sync_to_an_unreachable_guild_is_one_line_and_exit_2(
+    discord_server: FakeDiscord, tmp_path: Path, how: str
+) -> None:
+    if how == "--guild":
+        process = await coding_advisor(discord_server, tmp_path, "sync", "--guild", UNREACHABLE)
+    else:
+        guilds = f"{discord_server.guild_id},{UNREACHABLE}"
+        process = await coding_advisor(discord_server, tmp_path, "sync", DISCORD_GUILD_IDS=guilds)
+    code, stdout, stderr = await finished(process)
+    assert code == 2, stderr
+    [line] = stderr.splitlines()
+    assert f"server {UNREACHABLE}" in line and "403" in line and invite_url(discord_server) in line
+    assert ("--guild" if how == "--guild" else "discord.guild_ids") in line
+    assert "Traceback" not in stderr
+    rejected = discord_server.find_requests("PUT", rf"/applications/\d+/guilds/{UNREACHABLE}/commands")
+    assert [r.status for r in rejected] == [403] and rejected[0].response["code"] == 50001
+    if how == "DISCORD_GUILD_IDS":  # the reachable one was still published
+        assert {c["name"] for c in discord_server.commands[discord_server.guild_id]} == COMMANDS
+        assert f"synced {len(COMMANDS)} commands to guild {discord_server.guild_id}" in stdout
+
+
+async def test_run_serves_the_guilds_it_can_reach_and_logs_the_one_it_cannot(
+    discord_server: FakeDiscord,
+    start_bot: StartBot,
+    advisor: Advisor,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings = settings_for(discord_server, tmp_path)
+    settings = settings.model_copy(
+        update={
+            "discord": settings.discord.model_copy(
+                update={"guild_ids": [int(UNREACHABLE), int(discord_server.guild_id)]}
+            )
+        }
+    )
+    await start_bot(create_bot(settings, advisor))
+    assert embed(await discord_server.slash("ask", question="cpc vs ccs"))["title"]
+    [logged] = [r for r in caplog.records if UNREACHABLE in r.getMessage()]
+    assert logged.levelname == "ERROR" and invite_url(discord_server) in logged.getMessage()
+    assert logged.exc_info is None  # one line, no traceback
+    assert not (tmp_path / "commands.sha256").exists()  # the next start tries that guild again
+
+
+async def test_a_guild_invited_without_the_commands_scope_is_named(tmp_path: Path) -> None:
+    server = FakeDiscord(application_commands_scope=False)
+    await server.start()
+    try:
+        process = await coding_advisor(server, tmp_path, "sync", DISCORD_GUILD_IDS=server.guild_id)
+        code, _, stderr = await finished(process)
+    finally:
+        await server.stop()
+    assert code == 2
+    [line] = stderr.splitlines()
+    assert f"server {server.guild_id}" in line and "applications.commands" in line
+
+
+async def test_bad_sharding_stops_before_connecting(discord_server: FakeDiscord, tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("discord:\n  shard_count: 2\n  shard_ids: [5]\n")
+    process = await coding_advisor(discord_server, tmp_path, "run", "--config", str(config))
+    code, _, stderr = await finished(process)
+    assert code == 2
+    assert stderr.splitlines() == [
+        f"coding-advisor: {config}:3: `discord.shard_ids`: shard 5 does not exist: "
+        "with shard_count 2 the ids are 0 to 1"
+    ]
+    assert discord_server.requests == [] and not discord_server.gateway_events("IDENTIFY")
+
+
+async def test_a_subset_of_shards_runs_and_answers(tmp_path: Path, advisor: Advisor) -> None:
+    server = FakeDiscord(shard_count=2)
+    await server.start()
+    try:
+        shard = (int(server.guild_id) >> 22) % 2
+        config = tmp_path / "config.yaml"
+        config.write_text(f"discord:\n  shard_count: 2\n  shard_ids: [{shard}]\n")
+        process = await coding_advisor(
+            server, tmp_path, "run", "--config", str(config), DISCORD_GUILD_IDS=server.guild_id
+        )
+        try:
+            identify = await server.wait_gateway("IDENTIFY", timeout=60)
+            assert identify.data["shard"] == [shard, 2]
+            await server.wait_gateway("GUILD_CREATE", timeout=30)
+            assert (await server.slash("ask", question="cpc vs ccs", timeout=10))["data"]["embeds"]
+        finally:
+            process.terminate()
+            code, _, stderr = await finished(process)
+        assert code == 0, stderr
+        assert len(server.gateway_events("IDENTIFY")) == 1
+        assert [e.data for e in server.gateway_events("DISCONNECT")] == [{"code": 1000, "by_server": False}]
+    finally:
+        await server.stop()
+
+
+async def test_sigterm_closes_the_gateway_and_exits_0_without_voice_warnings(
+    discord_server: FakeDiscord, tmp_path: Path
+) -> None:
+    process = await coding_advisor(discord_server, tmp_path, "run", DISCORD_GUILD_IDS=discord_server.guild_id)
+    try:
+        await discord_server.wait_gateway("GUILD_CREATE", timeout=60)
+        assert (await discord_server.slash("ask", question="cpc vs ccs", timeout=10))["data"]["embeds"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code, _, stderr = await finished(process, timeout=30)
+    assert code == 0, stderr
+    [disconnect] = discord_server.gateway_events("DISCONNECT")
+    assert disconnect.data == {"code": 1000, "by_server": False}  # a clean close from the bot
+    assert "Traceback" not in stderr
+    assert "PyNaCl" not in stderr and "davey" not in stderr and "voice" not in stderr.lower()
+
+
+async def test_compare_errors_are_private(discord_server: FakeDiscord, bot: AdvisorBot) -> None:
+    for first, second, title in (
+        ("cpc", "not-a-credential", "Unknown credential"),
+        ("cpc", "CPC", "Same credential"),
+    ):
+        reply = await discord_server.slash("compare", first=first, second=second)
+        assert embed(reply)["title"] == title
+        assert reply["data"]["flags"] & EPHEMERAL
+    shown = await discord_server.slash("compare", first="cpc", second="ccs")
+    assert not shown["data"].get("flags", 0) & EPHEMERAL

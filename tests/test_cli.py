@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,21 +14,21 @@ from bot.charts import HEIGHT_PX, WIDTH_PX
 from tests.helpers import png_size, write_knowledge
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, stdin: str | None = None, environ: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
         capture_output=True,
         text=True,
         timeout=60,
-        env=_env(),
+        env=_env() | (environ or {}),
     )
 
 
 def _env() -> dict[str, str]:
-    import os
-
-    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN" and not k.startswith("CODING_ADVISOR")}
     env["PYTHONIOENCODING"] = "utf-8"
     return env
 
@@ -61,10 +62,10 @@ def test_ask_json_adds_figures_with_the_keys_of_earnings_json() -> None:
 
 
 def test_ask_reads_one_question_per_line_and_writes_one_object_per_line() -> None:
-    done = run("ask", "-", "--json", stdin="how do i remove the a\n\nwhat is the weather tomorrow\n")
+    done = run("ask", "-", "--json", stdin="how do i remove the a\nwhat is the best pizza in town\n")
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [item["question"] for item in lines] == ["how do i remove the a", "what is the weather tomorrow"]
+    assert [item["question"] for item in lines] == ["how do i remove the a", "what is the best pizza in town"]
     assert lines[0]["answered"] and lines[0]["matches"][0]["id"] == "removing-the-a"
     assert not lines[1]["answered"] and "not sure" in lines[1]["text"].lower()
 
@@ -162,6 +163,127 @@ def test_no_token_starts_the_console() -> None:
     done = run(stdin="/earnings 25 0.75 40\n/quit\n")
     assert done.returncode == 0, done.stderr
     assert "offline console" in done.stdout and "$39,000" in done.stdout
+
+
+BAD_TOPIC = "topics:\n  - id: Bad Id\n    titel: x\n"
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_validate_honours_knowledge_wherever_it_is_given(tmp_path: Path, where: str) -> None:
+    write_knowledge(tmp_path, {"topics/bad.yaml": BAD_TOPIC})
+    args = ["--knowledge", str(tmp_path), "validate"]
+    done = run(*(args if where == "before" else args[2:] + args[:2]))
+    assert done.returncode == 1, done.stdout
+    assert str(tmp_path / "topics" / "bad.yaml") in done.stdout
+    assert not done.stdout.rstrip().endswith(": valid")
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_ask_and_earnings_honour_knowledge_wherever_it_is_given(tmp_path: Path, where: str) -> None:
+    write_knowledge(tmp_path)
+    option, command = ["--knowledge", str(tmp_path)], ["ask", "what is the ccs", "--json"]
+    done = run(*(option + command if where == "before" else command + option))
+    assert done.returncode == 0, done.stderr
+    assert {m["id"] for m in json.loads(done.stdout)["matches"]} <= {"cpc", "ccs"}
+    broken = write_knowledge(tmp_path / "broken", {"topics/bad.yaml": BAD_TOPIC})
+    option = ["--knowledge", str(broken)]
+    command = ["earnings", "--charts-per-hour", "25", "--rate", "1", "--hours-per-week", "40"]
+    done = run(*(option + command if where == "before" else command + option))
+    assert done.returncode == 1 and "bad.yaml:2:" in done.stderr
+
+
+def test_validate_refuses_two_different_directories(tmp_path: Path) -> None:
+    done = run("validate", str(tmp_path), "--knowledge", str(tmp_path / "other"))
+    assert done.returncode == 2
+    assert "--knowledge" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("option", ["--knowledge", None])
+def test_run_and_sync_name_a_missing_knowledge_directory(tmp_path: Path, option: str | None) -> None:
+    for command in ("run", "sync"):
+        args = [command, "--knowledge", str(tmp_path / "nowhere")] if option else [command]
+        environ = {"CODING_ADVISOR_KNOWLEDGE_DIR": str(tmp_path / "nowhere")} if not option else {}
+        done = run(*args, environ={"DISCORD_TOKEN": "x", **environ})
+        assert done.returncode == 2, done.stderr
+        named = "--knowledge" if option else "CODING_ADVISOR_KNOWLEDGE_DIR"
+        [line] = done.stderr.splitlines()
+        assert named in line and "nowhere" in line and "not found" in line
+
+
+def test_a_broken_pipe_never_turns_problems_into_success(tmp_path: Path) -> None:
+    write_knowledge(tmp_path, {"topics/bad.yaml": BAD_TOPIC * 50})
+    command = f"{sys.executable} -m bot validate {tmp_path} | head -1"
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=60, env=_env()
+    )
+    assert done.returncode == 1, done.stderr
+    assert len(done.stdout.splitlines()) == 1
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    valid = f"{sys.executable} -m bot validate | head -1"
+    ok = subprocess.run(["bash", "-o", "pipefail", "-c", valid], capture_output=True, timeout=60, env=_env())
+    assert ok.returncode == 0, ok.stderr
+
+
+EARN = ["earnings", "--charts-per-hour", "25", "--rate", "0.75", "--hours-per-week", "40"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        (["--compare-charts-per-hour", "-1"], "--compare-charts-per-hour must be more than 0, got -1"),
+        (["--compare-charts-per-hour", "500"], "--compare-charts-per-hour must be at most 200"),
+        (["--weeks-per-year", "60"], "--weeks-per-year must be at most 52"),
+        (["--rate", "500"], "--rate must be at most 100"),
+        (["--hours-per-week", "0"], "--hours-per-week must be more than 0"),
+        (["--target-annual", "-5"], "--target-annual must be more than 0"),
+        (["--target-annual", "10000000"], "--target-annual $10,000,000 is out of reach"),
+        (["--target-annual", "10000000", "--json"], "--target-annual $10,000,000 is out of reach"),
+        (["--charts-per-hour", "inf"], "'inf' is not a number"),
+        (["--weeks-per-year", "nan"], "'nan' is not a number"),
+        (["--target-annual=-inf"], "'-inf' is not a number"),
+        (["--compare-charts-per-hour", "NaN"], "'NaN' is not a number"),
+    ],
+)
+def test_earnings_errors_name_the_option_given(extra: list[str], words: str) -> None:
+    done = run(*EARN, *extra)
+    assert done.returncode == 2
+    [line] = done.stderr.splitlines()
+    assert words in line, line
+    assert done.stdout == ""
+
+
+def test_a_target_out_of_reach_says_so_with_the_hours_it_would_take() -> None:
+    done = run(*EARN, "--target-annual", "10000000")
+    assert "10,256.4 hours a week" in done.stderr and "at most 80" in done.stderr
+
+
+def test_ask_keeps_one_output_line_per_input_line() -> None:
+    done = run(
+        "ask", "-", "--json", stdin="how do i remove the a\n\n   \ncpc or ccs which one should i get\n"
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [item["question"] for item in lines] == [
+        "how do i remove the a",
+        "",
+        "",
+        "cpc or ccs which one should i get",
+    ]
+    assert [item["answered"] for item in lines] == [True, False, False, True]
+
+
+def test_every_config_problem_is_a_line_of_its_own(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text("discord:\n  tokn: x\nlog_level: loud\n")
+    done = run("run", "--config", str(config), environ={"DISCORD_GUILD_IDS": "abc"})
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "coding-advisor: environment variable DISCORD_GUILD_IDS='abc': 'abc' is not a server id: server ids "
+        "are numbers, copy one in Discord with right-click on the server > Copy Server ID (turn on Developer "
+        "Mode first)",
+        f"coding-advisor: {config}:2: unknown key `tokn` in `discord`: did you mean `token`?",
+        f"coding-advisor: {config}:3: `log_level`: use DEBUG, INFO, WARNING or ERROR",
+    ]
 
 
 def test_which_credential_json_keys() -> None:

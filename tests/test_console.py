@@ -55,6 +55,8 @@ def test_a_session_of_every_command(console: Console) -> None:
         ("/earnings 25 75 dollars 40", "must be numbers ('dollars')"),
         ("/earnings 25 0.75", "Usage: /earnings"),
         ("/earnings 25 0.75 100", "at most 80"),
+        ("/earnings 25 inf 40", "must be numbers ('inf')"),
+        ("/earnings nan 0.75 40", "must be numbers ('nan')"),
         ('/ask "unclosed', "Could not read that"),
         ("/topics nope", "Categories:"),
         ("/which-credential hospital 1", "unknown setting 'hospital'"),

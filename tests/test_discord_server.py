@@ -396,8 +396,8 @@ async def test_server_error_on_callback_is_retried(discord_server: FakeDiscord, 
 
 
 async def test_openapi_validation(discord_server: FakeDiscord, bot: Bot) -> None:
-    if discord_server.spec is None:
-        pytest.skip("no discord-openapi.json in ../shared")
+    if discord_server.spec is None:  # only outside CI, where the missing spec was already warned about
+        pytest.skip("no discord-openapi.json in ../shared (in CI this is an error)")
     menu = await discord_server.slash("menu")
     await discord_server.click(menu, label="More")
     await discord_server.autocomplete("topic", "name", "topic-3")

@@ -67,6 +67,22 @@ def test_no_se_tax_below_400_dollars_of_net_earnings() -> None:
 def test_hours_needed_for_a_target_income() -> None:
     assert hours_for_target(39000, 25, 0.75) == pytest.approx(40)
     assert hours_for_target(62400, 40, 0.75) == pytest.approx(40)
+    assert hours_for_target(78000, 25, 0.75) == pytest.approx(80)  # the most a week holds
+
+
+@pytest.mark.parametrize(
+    ("target", "words"),
+    [
+        (78001, "target income $78,001 is out of reach: at this pace and rate it takes 80.0 hours"),
+        (10_000_000, "takes 10,256.4 hours a week, and a week holds at most 80"),
+        (math.inf, "target income: inf is not a number"),
+        (0, "target income must be more than 0"),
+    ],
+)
+def test_a_target_beyond_a_full_week_is_refused(target: float, words: str) -> None:
+    with pytest.raises(EarningsInputError) as caught:
+        hours_for_target(target, 25, 0.75)
+    assert words in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -78,8 +94,8 @@ def test_hours_needed_for_a_target_income() -> None:
         ((25, 101, 40), "pay per chart (USD) must be at most 100"),
         ((25, 0.75, 81), "hours per week must be at most 80"),
         ((25, 0.75, 40, 53), "weeks per year must be at most 52"),
-        ((math.nan, 0.75, 40), "must be a number"),
-        ((25, math.inf, 40), "must be a number"),
+        ((math.nan, 0.75, 40), "charts per hour: nan is not a number"),
+        ((25, math.inf, 40), "pay per chart (USD): inf is not a number"),
         ((True, 0.75, 40), "must be a number"),
     ],
 )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from bot.core.knowledge import KnowledgeError, load_knowledge, validate_directory
-from tests.helpers import write_knowledge
+from bot.core.knowledge.loader import knowledge_warnings
+from tests.helpers import BASE_FILES, TODAY, write_knowledge
 
 TOPIC = """
 topics:
@@ -149,23 +151,44 @@ CASES = [
     pytest.param(
         {"topics/x.yaml": topic("Hello {{ server_nam }}")},
         "topics/x.yaml",
-        6,
-        "'server_nam' is undefined",
+        7,
+        "`server_nam` is not defined: did you mean `server_name`?",
         id="template-undefined",
     ),
     pytest.param(
         {"topics/x.yaml": topic("{{ ''.__class__.__mro__ }}")},
         "topics/x.yaml",
-        6,
+        7,
         "fails to render",
         id="template-sandbox",
     ),
     pytest.param(
         {"topics/x.yaml": topic("{{ earnings(500, 0.75, 40).weekly }}")},
         "topics/x.yaml",
-        6,
+        7,
         "charts per hour must be at most 200",
         id="template-bad-earnings",
+    ),
+    pytest.param(
+        {"topics/x.yaml": topic("Intro\n{{ 'a' * 10**9 }}")},
+        "topics/x.yaml",
+        8,
+        "topic `extra`: the template would build a text of 1,000,000,000 characters; answers may build at most 20,000",
+        id="template-too-big",
+    ),
+    pytest.param(
+        {"topics/x.yaml": topic("{% macro f() %}{{ f() }}{% endmacro %}\n{{ f() }}")},
+        "topics/x.yaml",
+        7,
+        "the template calls itself without end",
+        id="template-recursion",
+    ),
+    pytest.param(
+        {"creds.yaml": "credentials:\n  - id: cpc\n    exam:\n      open_book: no\n"},
+        "creds.yaml",
+        4,
+        "YAML reads this as yes/no (False), not text: put the text in quotes",
+        id="yes-no-as-text",
     ),
     pytest.param(
         {"topics/x.yaml": topic("{{ 'x' * 5000 }}")},
@@ -253,14 +276,14 @@ def test_each_mistake_is_reported_with_file_line_and_advice(
         if isinstance(data, bytes):
             (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp_path / name).write_bytes(data)
-    problems = validate_directory(tmp_path)
+    problems = validate_directory(tmp_path, today=TODAY)
     rendered = [str(p) for p in problems]
     expected_prefix = f"{tmp_path / where}:{line}: "
     assert any(r.startswith(expected_prefix) and words in r for r in rendered), "\n".join(rendered)
 
 
 def test_the_base_knowledge_is_valid(tmp_path: Path) -> None:
-    kb = load_knowledge(write_knowledge(tmp_path))
+    kb = load_knowledge(write_knowledge(tmp_path), today=TODAY)
     assert list(kb.topics) == ["cpc", "ccs"]
     assert kb.topics["cpc"].related == ["ccs"]
 
@@ -277,25 +300,25 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
         },
     )
     with pytest.raises(KnowledgeError) as caught:
-        load_knowledge(tmp_path)
+        load_knowledge(tmp_path, today=TODAY)
     files = {p.path.name for p in caught.value.problems}
     assert files == {"a.yaml", "b.yaml", "c.yaml"}
     assert any("category `nope` does not exist" in p.message for p in caught.value.problems)
 
 
 def test_a_missing_directory_is_one_clear_problem(tmp_path: Path) -> None:
-    problems = validate_directory(tmp_path / "nowhere")
+    problems = validate_directory(tmp_path / "nowhere", today=TODAY)
     assert len(problems) == 1
     assert "not found" in problems[0].message
 
 
 def test_version_changes_exactly_when_the_knowledge_does(tmp_path: Path) -> None:
-    first = load_knowledge(write_knowledge(tmp_path)).version
-    assert load_knowledge(tmp_path).version == first
+    first = load_knowledge(write_knowledge(tmp_path), today=TODAY).version
+    assert load_knowledge(tmp_path, today=TODAY).version == first
     (tmp_path / "topics" / "cpc.yaml").write_text(
         (tmp_path / "topics" / "cpc.yaml").read_text().replace("professional coding", "physician coding")
     )
-    assert load_knowledge(tmp_path).version != first
+    assert load_knowledge(tmp_path, today=TODAY).version != first
 
 
 def test_an_unreadable_file_is_a_problem_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -309,19 +332,192 @@ def test_an_unreadable_file_is_a_problem_not_a_crash(tmp_path: Path, monkeypatch
         return original(self)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    problems = [str(p) for p in validate_directory(tmp_path)]
+    problems = [str(p) for p in validate_directory(tmp_path, today=TODAY)]
     assert f"{unreadable}:0: cannot read the file: Permission denied" in problems
 
 
 def test_a_missing_wage_base_for_this_year_warns_without_failing(tmp_path: Path) -> None:
-    import datetime as dt
-
-    from bot.core.knowledge.loader import knowledge_warnings
-
-    kb = load_knowledge(write_knowledge(tmp_path))
+    kb = load_knowledge(write_knowledge(tmp_path), today=TODAY)
     assert knowledge_warnings(tmp_path, kb, dt.date(2026, 6, 1)) == []
     [warning] = knowledge_warnings(tmp_path, kb, dt.date(2027, 1, 2))
     assert str(warning).startswith(
         f"{tmp_path / 'tax.yaml'}:6: warning: no Social Security wage base for 2027"
     )
     assert "replies use 2026's ($184,500)" in str(warning)
+
+
+def test_the_future_is_judged_by_the_clock_given(tmp_path: Path) -> None:
+    write_knowledge(tmp_path)  # every entry reviewed 2026-11-27
+    assert validate_directory(tmp_path, today=dt.date(2026, 11, 27)) == []
+    # A day of grace: a moderator a time zone ahead of the server writes their own today.
+    assert validate_directory(tmp_path, today=dt.date(2026, 11, 26)) == []
+    problems = [str(p) for p in validate_directory(tmp_path, today=dt.date(2026, 11, 25))]
+    assert len([p for p in problems if "2026-11-27 is in the future" in p]) == 3
+
+
+def test_entries_not_reviewed_for_a_year_are_warned_about(tmp_path: Path) -> None:
+    kb = load_knowledge(write_knowledge(tmp_path), today=TODAY)
+    assert not any("reviewed" in w.message for w in knowledge_warnings(tmp_path, kb, dt.date(2027, 11, 27)))
+    warnings = [str(w) for w in knowledge_warnings(tmp_path, kb, dt.date(2027, 11, 28))]
+    cpc = tmp_path / "topics" / "cpc.yaml"
+    assert f"{cpc}:11: warning: topic `cpc` was last reviewed 2026-11-27, over a year ago: " in "\n".join(
+        warnings
+    )
+    assert any(w.startswith(f"{tmp_path / 'tax.yaml'}:10: warning: `self_employment_tax`") for w in warnings)
+    assert any("no Social Security wage base for 2027" in w for w in warnings)
+
+
+def three_topics(first: str = "") -> str:
+    """Topics extra-a (changed by `first`, e.g. a typo), extra-b and extra-c in one file."""
+    entries = []
+    for name in ("a", "b", "c"):
+        entry = topic().replace("id: extra", f"id: extra-{name}").replace("An extra topic", f"Extra {name}")
+        entry = entry.removeprefix("\ntopics:\n")
+        entries.append(first(entry) if first and name == "a" else entry)  # type: ignore[operator]
+    return "topics:\n" + "".join(entries)
+
+
+REFERRING = {
+    "topics/y.yaml": topic()
+    .replace("id: extra", "id: other")
+    .replace("An extra topic", "Other")
+    .replace("    sources:", "    related: [extra-a, extra-b, extra-c, nowhere]\n    sources:"),
+    "roadmap.yaml": "roadmap:\n  - title: Start\n    body: Begin here.\n    topics: [extra-a, extra-c]\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("mistake", "words"),
+    [
+        (lambda e: e.replace("    reviewed:", "    reviwed:"), "unknown key `reviwed`"),
+        (lambda e: e.replace("2026-11-27", "2099-01-01"), "2099-01-01 is in the future"),
+    ],
+    ids=["typo", "future-date"],
+)
+def test_one_bad_entry_is_the_root_problem_not_a_flood(tmp_path: Path, mistake: object, words: str) -> None:
+    write_knowledge(tmp_path, {"topics/x.yaml": three_topics(mistake), **REFERRING})  # type: ignore[arg-type]
+    problems = [str(p) for p in validate_directory(tmp_path, today=TODAY)]
+    x = tmp_path / "topics" / "x.yaml"
+    assert problems[0].startswith(f"{x}:") and words in problems[0], "\n".join(problems)
+    # Only the broken entry is left out: references to extra-b and extra-c are checked and fine,
+    # the two to extra-a are counted, and the one real dangling reference is still reported.
+    [dangling] = [p for p in problems if "does not exist" in p]
+    assert dangling.startswith(f"{tmp_path / 'topics' / 'y.yaml'}:8: topic `other`: related topic `nowhere`")
+    [note] = [p for p in problems if "not checked" in p]
+    assert note.startswith(f"{x}:") and "2 references to entries of this file not checked" in note
+    assert problems.index(note) > problems.index(next(p for p in problems if words in p))
+
+
+def test_a_file_that_is_not_yaml_hides_no_problem_and_floods_nothing(tmp_path: Path) -> None:
+    broken = three_topics().replace("    category: credentials", "\tcategory: credentials", 1)
+    write_knowledge(tmp_path, {"topics/x.yaml": broken, **REFERRING})
+    problems = [str(p) for p in validate_directory(tmp_path, today=TODAY)]
+    x = tmp_path / "topics" / "x.yaml"
+    assert problems[0] == f"{x}:4: YAML syntax: a tab character: indent with spaces, not tabs", problems
+    [dangling] = [p for p in problems if "does not exist" in p]
+    assert dangling.startswith(f"{tmp_path / 'topics' / 'y.yaml'}:8: topic `other`: related topic `nowhere`")
+    assert any(p.startswith(f"{x}:4: 5 references to entries of this file not checked") for p in problems)
+
+
+def test_a_broken_tax_section_is_not_also_reported_missing(tmp_path: Path) -> None:
+    write_knowledge(tmp_path, {"tax.yaml": BASE_FILES["tax.yaml"].replace("reviewed:", "reviwed:")})
+    problems = [str(p) for p in validate_directory(tmp_path, today=TODAY)]
+    assert problems and not any("no `self_employment_tax:` section" in p for p in problems), problems
+
+
+CREDENTIALS = """
+credentials:
+  - id: cpc
+    name: CPC
+    full_name: Certified Professional Coder
+    issuer: AAPC
+    setting: Physician offices
+    code_sets: [ICD-10-CM, CPT]
+    exam: {questions: 100, minutes: 240, passing: 70%, open_book: code books only, delivery: online}
+    fee: {min: 499, max: 499, year: 2026}
+    membership: required
+    eligibility: none
+    renewal: 36 CEUs every 2 years
+    best_for: outpatient coding
+    url: https://www.aapc.com/certifications/cpc
+    sources:
+      - title: AAPC — CPC
+        url: https://www.aapc.com/certifications/cpc
+    reviewed: 2026-11-27
+  - id: ccs-p
+    name: CCS-P
+    full_name: Certified Coding Specialist — Physician-based
+    issuer: AHIMA
+    setting: Physician offices
+    code_sets: [ICD-10-CM, CPT]
+    exam: {minutes: 240, passing: "300", open_book: "no", delivery: test centre}
+    fee: {min: 299, max: 399, year: 2026}
+    membership: optional
+    eligibility: none
+    renewal: 20 CEUs every 2 years
+    best_for: physician coding
+    url: https://www.ahima.org/
+    sources:
+      - title: AHIMA
+        url: https://www.ahima.org/
+    reviewed: 2026-11-27
+"""
+
+
+@pytest.mark.parametrize(
+    ("answer", "line", "words"),
+    [
+        (
+            "The exam:\n{{ credentials.cpc.exam.questionz }} questions.",
+            8,
+            "topic `extra`: `credentials.cpc.exam` has no `questionz`: did you mean `questions`?",
+        ),
+        (
+            "Fee\n\n{{ credentials['ccs-p'].fee.mni | money }}",
+            9,
+            "topic `extra`: `credentials['ccs-p'].fee` has no `mni`: did you mean `min`?",
+        ),
+        ("{{ credentials.cpcc.name }}", 7, "topic `extra`: `credentials` has no `cpcc`: did you mean `cpc`?"),
+        (
+            "{% for c in credentials.values() %}\n{{ c.nmae }}\n{% endfor %}",
+            8,
+            "topic `extra`: `credentials.cpc` has no `nmae`: did you mean `name`?",
+        ),
+        (
+            "At 25/h:\n{{ earnings(25, 0.75, 40).weekley | money }}",
+            8,
+            "topic `extra`: `earnings(...)` has no `weekley`: did you mean `weekly`?",
+        ),
+        (
+            "{{ se_tax.social_security_wage_base[2031] | money }}",
+            7,
+            "topic `extra`: `se_tax.social_security_wage_base` has no `2031`",
+        ),
+    ],
+)
+def test_a_template_error_names_the_data_as_written_at_the_templates_line(
+    tmp_path: Path, answer: str, line: int, words: str
+) -> None:
+    write_knowledge(tmp_path, {"credentials.yaml": CREDENTIALS, "topics/x.yaml": topic(answer)})
+    problems = [str(p) for p in validate_directory(tmp_path, today=TODAY)]
+    assert problems == [f"{tmp_path / 'topics' / 'x.yaml'}:{line}: {words}"] or any(
+        p.startswith(f"{tmp_path / 'topics' / 'x.yaml'}:{line}: {words}") for p in problems
+    ), problems
+    assert len(problems) == 1
+    assert "bot.core" not in problems[0] and "object" not in problems[0]
+
+
+def test_answers_using_missing_credentials_are_one_problem(tmp_path: Path) -> None:
+    write_knowledge(
+        tmp_path,
+        {
+            "topics/x.yaml": topic("{{ credentials.cpc.exam.questions }} questions"),
+            "topics/y.yaml": topic("Fee {{ credentials['ccs-p'].fee.min }}")
+            .replace("id: extra", "id: other")
+            .replace("An extra topic", "Other"),
+        },
+    )
+    problems = [str(p) for p in validate_directory(tmp_path, today=TODAY)]
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{tmp_path}:0: no credentials are defined, but 2 answers use them")
+    assert "add a `credentials:` section" in problems[0]

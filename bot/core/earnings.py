@@ -34,11 +34,14 @@ class EarningsInputError(ValueError):
     """An input outside what the calculator accepts; the message says which and why."""
 
 
-def check_input(name: str, value: float) -> float:
+def check_input(name: str, value: float, label: str | None = None) -> float:
+    """`value` as a float if it is within LIMITS[name]; the error names it `label` (default: LABELS[name])."""
     low, high = LIMITS[name]
-    label = LABELS[name]
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    label = label or LABELS[name]
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise EarningsInputError(f"{label} must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise EarningsInputError(f"{label}: {value!r} is not a number")
     if value <= low:
         raise EarningsInputError(f"{label} must be more than {low:g}, got {value:g}")
     if value > high:
@@ -196,12 +199,27 @@ def hours_for_target(
     charts_per_hour: float,
     pay_per_chart: float,
     weeks_per_year: float = DEFAULT_WEEKS_PER_YEAR,
+    label: str = "target income",
 ) -> float:
-    """Hours a week needed to gross `annual_target` a year at this pace and rate."""
-    if not math.isfinite(annual_target) or annual_target <= 0:
-        raise EarningsInputError(f"target income must be a positive amount, got {annual_target!r}")
+    """Hours a week needed to gross `annual_target` a year at this pace and rate.
+
+    Raises EarningsInputError (naming `label`) when that is more hours than a week may hold.
+    """
+    if isinstance(annual_target, bool) or not isinstance(annual_target, int | float):
+        raise EarningsInputError(f"{label} must be a number, got {annual_target!r}")
+    if not math.isfinite(annual_target):
+        raise EarningsInputError(f"{label}: {annual_target!r} is not a number")
+    if annual_target <= 0:
+        raise EarningsInputError(f"{label} must be more than 0, got {annual_target:g}")
     hourly = check_input("charts_per_hour", charts_per_hour) * check_input("pay_per_chart", pay_per_chart)
-    return annual_target / (hourly * check_input("weeks_per_year", weeks_per_year))
+    hours = annual_target / (hourly * check_input("weeks_per_year", weeks_per_year))
+    most = LIMITS["hours_per_week"][1]
+    if hours > most:
+        raise EarningsInputError(
+            f"{label} ${annual_target:,.0f} is out of reach: at this pace and rate it takes "
+            f"{hours:,.1f} hours a week, and a week holds at most {most:g}; raise the pace or the rate"
+        )
+    return hours
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import itertools
 import json
 import logging
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,40 @@ EXTENSIONS = (
     "bot.discord_app.cogs.tools",
 )
 COMMAND_HASH_FILE = "commands.sha256"
+# View Channels, Send Messages, Embed Links, Read Message History: 1024 + 2048 + 16384 + 65536.
+INVITE_PERMISSIONS = 84992
+MISSING_ACCESS = 50001  # Discord's error code for a guild the bot cannot reach
 _INSTANCES = itertools.count(1)
+
+# The bot never joins voice: discord.py's warnings about its missing voice libraries are noise.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+
+def invite_url(application_id: int | None) -> str:
+    """The link that adds the bot to a server with the scopes and permissions it needs."""
+    client_id = application_id or "YOUR_APPLICATION_ID"
+    return (
+        f"https://discord.com/oauth2/authorize?client_id={client_id}"
+        f"&scope=bot+applications.commands&permissions={INVITE_PERMISSIONS}"
+    )
+
+
+def unreachable_guild(guild_id: int, application_id: int | None, setting: str) -> str:
+    """One line for a guild Discord refused the commands of (403 Missing Access)."""
+    return (
+        f"cannot publish the slash commands to server {guild_id}: Discord answered 403 Missing Access. "
+        f"Check the id in {setting}, and that the bot was invited to that server with the "
+        f"applications.commands scope: {invite_url(application_id)}"
+    )
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What a commands sync did: command counts by guild (None: global), and the guilds refused."""
+
+    synced: dict[int | None, int]
+    unreachable: tuple[int, ...] = ()
 
 
 def apply_endpoints(settings: Settings) -> None:
@@ -104,19 +138,32 @@ class AdvisorMixin:
         )
         return hashlib.sha256(text.encode()).hexdigest()
 
-    async def sync_commands(self, guild_id: int | None = None) -> int:
-        """Copy the global command definitions to a guild (instant) or publish them globally."""
+    async def sync_commands(self, guild_id: int | None = None) -> SyncResult:
+        """Copy the global command definitions to a guild (instant) or publish them globally.
+
+        A guild Discord refuses (a wrong id, or the bot invited without the applications.commands
+        scope) does not stop the others: it is returned in `unreachable`.
+        """
         targets = [guild_id] if guild_id else self.settings.discord.guild_ids
         if not targets:
             synced = await self.tree.sync()
             log.info("synced %d commands globally (can take up to an hour to appear)", len(synced))
-            return len(synced)
+            return SyncResult({None: len(synced)})
+        counts: dict[int | None, int] = {}
+        unreachable: list[int] = []
         for target in targets:
             guild = discord.Object(id=target)
             self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
+            try:
+                synced = await self.tree.sync(guild=guild)
+            except discord.Forbidden as error:
+                if error.code != MISSING_ACCESS:
+                    raise
+                unreachable.append(target)
+                continue
+            counts[target] = len(synced)
             log.info("synced %d commands to guild %s", len(synced), target)
-        return len(synced)
+        return SyncResult(counts, tuple(unreachable))
 
     @property
     def _hash_file(self) -> Path:
@@ -132,8 +179,12 @@ class AdvisorMixin:
         if marker.is_file() and marker.read_text().strip() == self.command_hash():
             log.info("slash commands unchanged since the last sync; not syncing")
             return False
-        await self.sync_commands()
-        self.save_command_hash()
+        result = await self.sync_commands()
+        for guild_id in result.unreachable:
+            application_id = self.application_id  # type: ignore[attr-defined]
+            log.error("%s", unreachable_guild(guild_id, application_id, "discord.guild_ids"))
+        if not result.unreachable:  # else the next start tries those guilds again
+            self.save_command_hash()
         return True
 
     # --- helpers for the cogs ----------------------------------------------------------------

@@ -203,7 +203,9 @@ async def send_reply(
 ) -> discord.Message | None:
     """Send a reply as an embed (pages beyond the first as follow-ups), never mentioning anyone.
 
-    Returns the first message when Discord sends it back, for links to it."""
+    Returns the first message when Discord sends it back, for links to it. An error is only for
+    whoever made it, so it is always private and never posted in the channel."""
+    ephemeral = ephemeral or reply.kind == "error"
     view = view if view is not None else answer_view(reply)
     kwargs: dict[str, Any] = {
         "embed": to_embed(reply, 0),

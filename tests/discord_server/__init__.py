@@ -12,8 +12,9 @@
         edited = await deferred.wait_edit()               # PATCH .../messages/@original
 
 Outside pytest: `async with running_bot(bot, server): ...` does what `start_bot` does.
-Everything the bot sends is checked against Discord's limits (400 + Discord's error body) and,
-when ../shared/discord-openapi.json exists, against Discord's OpenAPI spec. See server.FakeDiscord.
+Everything the bot sends is checked against Discord's limits (400 + Discord's error body) and
+against Discord's OpenAPI spec, ../shared/discord-openapi.json (missing: an error in CI, a warning
+elsewhere; see openapi.py). See server.FakeDiscord.
 """
 
 from .client import running_bot

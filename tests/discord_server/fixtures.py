@@ -11,10 +11,24 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import discord
 import pytest
 
+from . import openapi
 from .client import ClientT, running_bot
 from .server import FakeDiscord
 
 StartBot = Callable[..., Awaitable[discord.Client]]
+
+
+def pytest_report_header() -> str:
+    spec = openapi.find_spec()
+    if spec is not None:
+        return f"Discord OpenAPI spec: {spec}"
+    return "Discord OpenAPI spec: MISSING, request bodies are NOT checked against it (an error when CI=true)"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In CI, stop before any test runs when the spec is missing: one clear message, not a red wall."""
+    if openapi.find_spec() is None and openapi.in_ci():
+        raise pytest.UsageError(openapi.missing_message())
 
 
 @pytest.fixture

@@ -188,6 +188,7 @@ class FakeDiscord:
         openapi: bool = True,
         check_responses: bool = True,
         privileged_intents: int = PRIVILEGED_INTENTS,
+        application_commands_scope: bool = True,
     ) -> None:
         self.heartbeat_interval = heartbeat_interval  # ms, sent in HELLO
         self.token = token  # None: any non-empty bot token logs in
@@ -196,6 +197,9 @@ class FakeDiscord:
         self.callback_deadline = callback_deadline  # seconds to answer an interaction, as on Discord
         self.require_allowed_mentions = require_allowed_mentions  # the project rule
         self.privileged_intents = privileged_intents  # privileged intents the app is allowed
+        # False: the bot was invited without the applications.commands scope, so the guild's
+        # command endpoints answer 403 Missing Access (50001), as Discord does.
+        self.application_commands_scope = application_commands_scope
         self.spec: OpenAPISpec | None = load_spec() if openapi else None
         self.check_responses = check_responses
 
@@ -858,7 +862,8 @@ class FakeDiscord:
         if call.params["app"] != self.application_id:
             raise ApiError(403, "Missing Access", 50001)
         guild = call.params.get("guild")
-        if guild is not None and guild != self.guild_id:
+        # A guild the bot is not in, or one it joined without the applications.commands scope.
+        if guild is not None and (guild != self.guild_id or not self.application_commands_scope):
             raise ApiError(403, "Missing Access", 50001)
         return guild
 

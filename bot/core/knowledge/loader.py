@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from jinja2 import Template, TemplateError, TemplateSyntaxError
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from bot.core import earnings
 from bot.core.knowledge import templates
@@ -49,16 +50,20 @@ class Problem:
     path: Path
     line: int
     message: str
+    # 0: a file's own problem (syntax, keys, values); 1: found across files (references, ids used
+    # twice). Root problems are listed first: a consequence never hides its cause.
+    phase: int = field(default=0, compare=False)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
 
 
 class KnowledgeError(Exception):
-    """The knowledge directory has problems; `problems` lists them all, sorted by file and line."""
+    """The knowledge directory has problems; `problems` lists them all, each file's own problems
+    first (sorted by file and line), then those found across files."""
 
     def __init__(self, problems: Iterable[Problem]):
-        self.problems = sorted(problems)
+        self.problems = sorted(problems, key=lambda problem: (problem.phase, problem))
         super().__init__("\n".join(map(str, self.problems)))
 
 
@@ -77,11 +82,14 @@ class KnowledgeBase:
     credential_fit: CredentialFit | None = None  # the /which-credential rules, when a file defines them
     course_criteria: CourseCriteria | None = None  # the /course-check checklist, likewise
 
-    def render_answer(self, topic_id: str, place: templates.Place | None = None) -> str:
-        context = templates.template_context(
+    def template_context(self, place: templates.Place | None = None) -> dict[str, Any]:
+        """What an answer template sees where it is shown (see templates.py)."""
+        return templates.template_context(
             place or templates.Place(), self.credentials, self.presets, self.se_tax
         )
-        return self._templates[topic_id].render(context).strip()
+
+    def render_answer(self, topic_id: str, place: templates.Place | None = None) -> str:
+        return templates.render_answer(self._templates[topic_id], self.template_context(place)).strip()
 
     def credential(self, name: str) -> Credential | None:
         """A credential by id, name or alias, case-insensitively ('cpc', 'CCS-P', 'coder certification')."""
@@ -97,9 +105,15 @@ def knowledge_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.suffix in SUFFIXES and p.is_file())
 
 
-def load_knowledge(directory: Path, place: templates.Place | None = None) -> KnowledgeBase:
-    """Load and check every file; raise KnowledgeError listing every problem found."""
+def load_knowledge(
+    directory: Path, place: templates.Place | None = None, *, today: dt.date | None = None
+) -> KnowledgeBase:
+    """Load and check every file; raise KnowledgeError listing every problem found.
+
+    `today` is the clock `reviewed` dates are checked against (default: the real date).
+    """
     directory = Path(directory)
+    context = {"today": today or dt.date.today()}
     if not directory.is_dir():
         raise KnowledgeError([Problem(directory, 0, "knowledge directory not found")])
     files = knowledge_files(directory)
@@ -107,7 +121,8 @@ def load_knowledge(directory: Path, place: templates.Place | None = None) -> Kno
         raise KnowledgeError([Problem(directory, 0, "no .yaml files here: is this the knowledge directory?")])
 
     problems: list[Problem] = []
-    parts: list[tuple[Path, ParsedYaml, KnowledgeFile]] = []
+    parts: list[_File] = []
+    skipped = _Skipped()
     digest = hashlib.sha256()
     for path in files:
         try:
@@ -116,16 +131,17 @@ def load_knowledge(directory: Path, place: templates.Place | None = None) -> Kno
             problems.append(Problem(path, 0, f"cannot read the file: {error.strerror}"))
             continue
         digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + raw + b"\0")
-        result = _load_file(path, raw, problems)
-        if result is not None:
-            parts.append((path, *result))
+        loaded = _load_file(path, raw, problems, context, skipped)
+        if loaded is not None:
+            parts.append(loaded)
 
-    categories, topics, credentials, presets, se_tax, synonyms, where = _merge(parts, problems)
-    roadmap = _roadmap(parts, topics, problems)
-    fit, criteria = _tools(parts, credentials, topics, problems)
-    out_of_scope = tuple(dict.fromkeys(w.casefold() for _, _, part in parts for w in part.out_of_scope))
+    categories, topics, credentials, presets, se_tax, synonyms, where = _merge(parts, problems, skipped)
+    roadmap = _roadmap(parts, topics, problems, skipped)
+    fit, criteria = _tools(parts, credentials, topics, problems, skipped)
+    out_of_scope = tuple(dict.fromkeys(w.casefold() for file in parts for w in file.part.out_of_scope))
     kb_templates = _compile_templates(topics, where, problems)
-    if se_tax is None and not any(p.message.startswith("YAML") for p in problems):
+    problems += skipped.notes(problems)
+    if se_tax is None and "self_employment_tax" not in skipped.sections:
         problems.append(
             Problem(directory, 0, "no `self_employment_tax:` section: add it (see knowledge/earnings.yaml)")
         )
@@ -145,22 +161,75 @@ def load_knowledge(directory: Path, place: templates.Place | None = None) -> Kno
         credential_fit=fit,
         course_criteria=criteria,
     )
-    _check_rendered(kb, where, place, problems)
+    _check_rendered(kb, directory, where, place, problems)
     if problems:
         raise KnowledgeError(problems)
     return kb
 
 
-def validate_directory(directory: Path) -> list[Problem]:
+def validate_directory(directory: Path, *, today: dt.date | None = None) -> list[Problem]:
+    """Every problem of the knowledge in `directory` (empty when it is valid)."""
     try:
-        load_knowledge(directory)
+        load_knowledge(directory, today=today)
     except KnowledgeError as error:
         return error.problems
     return []
 
 
+REVIEW_MAX_DAYS = 365  # an entry not reviewed for longer is worth checking against its sources
+
+
 def knowledge_warnings(directory: Path, kb: KnowledgeBase, today: dt.date) -> list[Problem]:
-    """What is valid but will age badly: for now, a missing Social Security wage base for this year."""
+    """What is valid but has aged, judged by `today`: entries not reviewed for a year, and a
+    missing Social Security wage base for this year."""
+    return _stale_reviews(directory, kb, today) + _missing_wage_base(directory, kb, today)
+
+
+def _stale_reviews(directory: Path, kb: KnowledgeBase, today: dt.date) -> list[Problem]:
+    entries: list[tuple[str, str, str, dt.date]] = [
+        *(("topics", "topic", t.id, t.reviewed) for t in kb.topics.values()),
+        *(("credentials", "credential", c.id, c.reviewed) for c in kb.credentials.values()),
+        *(("earnings_presets", "earnings preset", p.id, p.reviewed) for p in kb.presets.values()),
+        ("self_employment_tax", "", "", kb.se_tax.reviewed),
+    ]
+    stale = [entry for entry in entries if (today - entry[3]).days > REVIEW_MAX_DAYS]
+    if not stale:
+        return []
+    lines = _review_lines(directory)
+    warnings = []
+    for section, kind, item_id, reviewed in stale:
+        path, line = lines.get((section, item_id), (directory, 0))
+        name = f"{kind} `{item_id}`" if item_id else f"`{section}`"
+        warnings.append(
+            Problem(
+                path,
+                line,
+                f"warning: {name} was last reviewed {reviewed.isoformat()}, over a year ago: check it "
+                "against its sources and update `reviewed`",
+            )
+        )
+    return warnings
+
+
+def _review_lines(directory: Path) -> dict[tuple[str, str], tuple[Path, int]]:
+    """(section, id) -> where its `reviewed:` is, for every entry of a (valid) knowledge directory."""
+    found: dict[tuple[str, str], tuple[Path, int]] = {}
+    for path in knowledge_files(directory):
+        parsed = parse(path.read_text(encoding="utf-8"))
+        data = parsed.data if isinstance(parsed.data, dict) else {}
+        for section in ("topics", "credentials", "earnings_presets"):
+            for index, item in enumerate(data.get(section) or []):
+                if isinstance(item, dict):
+                    found[(section, str(item.get("id")))] = (
+                        path,
+                        parsed.line_of((section, index, "reviewed")),
+                    )
+        if "self_employment_tax" in data:
+            found[("self_employment_tax", "")] = (path, parsed.line_of(("self_employment_tax", "reviewed")))
+    return found
+
+
+def _missing_wage_base(directory: Path, kb: KnowledgeBase, today: dt.date) -> list[Problem]:
     bases = kb.se_tax.social_security_wage_base
     if today.year in bases:
         return []
@@ -185,26 +254,93 @@ def knowledge_warnings(directory: Path, kb: KnowledgeBase, today: dt.date) -> li
 # --- one file ---------------------------------------------------------------------------------
 
 
-def _load_file(path: Path, raw: bytes, problems: list[Problem]) -> tuple[ParsedYaml, KnowledgeFile] | None:
+LIST_SECTIONS = ("categories", "topics", "credentials", "earnings_presets", "roadmap")
+_ID_LINE = re.compile(r"^\s*(?:-\s+)?id:\s*[\"']?([A-Za-z0-9_-]+)", re.MULTILINE)
+_SECTION_LINE = re.compile(r"^([A-Za-z_]+):", re.MULTILINE)
+
+
+@dataclass
+class _File:
+    """One file's valid part, and where each loaded entry stands in the file."""
+
+    path: Path
+    parsed: ParsedYaml
+    part: KnowledgeFile
+    indices: dict[str, list[int]] = field(default_factory=dict)  # section -> file index of each entry
+
+    def location(self, section: str, number: int) -> Location:
+        """The location in the file of the `number`-th loaded entry of `section`."""
+        return (section, self.indices[section][number] if section in self.indices else number)
+
+
+@dataclass
+class _Skipped:
+    """What failed to load, so that references to it are counted, not reported as missing."""
+
+    entries: dict[tuple[str, str], Path] = field(default_factory=dict)  # (section or "*", id) -> file
+    sections: set[str] = field(default_factory=set)  # top-level sections that did not (all) load
+    counts: dict[Path, int] = field(default_factory=dict)
+
+    def add_guessed(self, path: Path, text: str) -> None:
+        """A file that could not be parsed at all: guess its ids and sections from its text."""
+        for found in _ID_LINE.finditer(text):
+            self.entries.setdefault(("*", found[1]), path)
+        self.sections.update(found[1] for found in _SECTION_LINE.finditer(text))
+
+    def explains(self, section: str, item_id: str) -> bool:
+        """True (and counted for its file) when `item_id` is an entry that failed to load."""
+        path = self.entries.get((section, item_id)) or self.entries.get(("*", item_id))
+        if path is not None:
+            self.counts[path] = self.counts.get(path, 0) + 1
+        return path is not None
+
+    def notes(self, problems: list[Problem]) -> list[Problem]:
+        """One line per file whose entries were referred to but could not be checked."""
+        notes = []
+        for path, count in self.counts.items():
+            line = min((p.line for p in problems if p.path == path and p.phase == 0), default=1)
+            references = "reference" if count == 1 else "references"
+            notes.append(
+                Problem(
+                    path,
+                    line,
+                    f"{count} {references} to entries of this file not checked: fix the problems above "
+                    "and validate again",
+                    phase=1,
+                )
+            )
+        return notes
+
+
+def _load_file(
+    path: Path, raw: bytes, problems: list[Problem], context: Mapping[str, Any], skipped: _Skipped
+) -> _File | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         problems.append(Problem(path, 1, f"not UTF-8 text ({error.reason}): save the file as UTF-8"))
+        skipped.add_guessed(path, raw.decode("utf-8", errors="replace"))
         return None
     try:
         parsed = parse(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
-        what = " ".join(filter(None, [error.context, error.problem]))
-        problems.append(Problem(path, line, f"YAML syntax: {what} (check indentation, colons and quotes)"))
+        if "'\\t'" in (error.problem or ""):
+            what = "a tab character: indent with spaces, not tabs"
+        else:
+            what = " ".join(filter(None, [error.context, error.problem]))
+            what += " (check indentation, colons and quotes)"
+        problems.append(Problem(path, line, f"YAML syntax: {what}"))
+        skipped.add_guessed(path, text)
         return None
     except yaml.YAMLError as error:
         problems.append(Problem(path, 1, f"YAML syntax: {error}"))
+        skipped.add_guessed(path, text)
         return None
 
     for location, line in parsed.duplicates:
-        problems.append(Problem(path, line, f"`{_describe(location, parsed)}` is written twice: keep one"))
+        problems.append(Problem(path, line, f"`{parsed.describe(location)}` is written twice: keep one"))
     if parsed.data is None:
         problems.append(Problem(path, 1, "the file is empty: add a section such as `topics:`, or delete it"))
         return None
@@ -214,75 +350,53 @@ def _load_file(path: Path, raw: bytes, problems: list[Problem]) -> tuple[ParsedY
         )
         return None
     try:
-        return parsed, KnowledgeFile.model_validate(parsed.data)
+        return _File(path, parsed, KnowledgeFile.model_validate(parsed.data, context=context))
     except ValidationError as error:
-        for detail in error.errors():
-            location = tuple(detail["loc"])
-            problems.append(Problem(path, parsed.line_of(location), _explain(detail, location, parsed)))
-        return None
+        for line, message in parsed.explain_all(error.errors(), KnowledgeFile):
+            problems.append(Problem(path, line, message))
+        return _load_valid_part(path, parsed, error, context, skipped)
 
 
-def _describe(location: Location, parsed: ParsedYaml) -> str:
-    """('topics', 2, 'sources') -> 'topics[2] (cpc).sources', naming the entry by its id when it has one."""
-    text = ""
-    node: Any = parsed.data
-    for part in location:
-        if isinstance(part, int):
-            text += f"[{part}]"
-            node = node[part] if isinstance(node, list) and part < len(node) else None
-            if isinstance(node, dict) and isinstance(node.get("id"), str):
-                text += f" ({node['id']})"
+def _load_valid_part(
+    path: Path, parsed: ParsedYaml, error: ValidationError, context: Mapping[str, Any], skipped: _Skipped
+) -> _File | None:
+    """The file without its invalid entries (and sections), so one typo does not take the rest of the
+    file with it: the other files' references to the rest are still checked."""
+    data: dict[str, Any] = parsed.data
+    bad_entries: dict[str, set[int]] = {}
+    bad_sections: set[str] = set()
+    for detail in error.errors():
+        location = detail["loc"]
+        if len(location) >= 2 and location[0] in LIST_SECTIONS and isinstance(location[1], int):
+            bad_entries.setdefault(str(location[0]), set()).add(location[1])
         else:
-            text += f".{part}" if text else str(part)
-            node = node.get(part) if isinstance(node, dict) else None
-    return text
+            bad_sections.add(str(location[0]))
 
+    def forget(section: str, items: Any, indices: Iterable[int]) -> None:
+        skipped.sections.add(section)
+        for index in indices:
+            item = items[index] if isinstance(items, list) and index < len(items) else None
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                known = section if section in LIST_SECTIONS else "*"
+                skipped.entries.setdefault((known, item["id"]), path)
 
-def _model_at(location: Location) -> type[BaseModel]:
-    """The model whose keys are valid at `location`, e.g. ('topics', 0) -> Topic."""
-    model: type[BaseModel] = KnowledgeFile
-    for part in location:
-        if isinstance(part, int) or part not in model.model_fields:
-            continue
-        nested = [
-            t
-            for t in _types_in(model.model_fields[part].annotation)
-            if isinstance(t, type) and issubclass(t, BaseModel)
-        ]
-        if nested:
-            model = nested[0]
-    return model
-
-
-def _types_in(annotation: Any) -> Iterable[Any]:
-    yield annotation
-    for arg in getattr(annotation, "__args__", ()):
-        yield from _types_in(arg)
-    for arg in getattr(annotation, "__metadata__", ()):
-        yield from _types_in(arg)
-    origin = getattr(annotation, "__origin__", None)
-    if origin is not None:
-        yield from _types_in(origin)
-
-
-def _explain(detail: Mapping[str, Any], location: Location, parsed: ParsedYaml) -> str:
-    where = _describe(location, parsed)
-    kind = detail["type"]
-    if kind == "missing":
-        return f"`{where}` is missing: every entry needs `{location[-1]}`"
-    if kind == "extra_forbidden":
-        key = str(location[-1])
-        allowed = list(_model_at(location[:-1]).model_fields)
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        hint = f"did you mean `{close[0]}`?" if close else f"allowed here: {', '.join(allowed)}"
-        parent = f"in `{_describe(location[:-1], parsed)}`" if len(location) > 1 else "at the top of the file"
-        return f"unknown key `{key}` {parent}: {hint}"
-    message = str(detail["msg"]).removeprefix("Value error, ")
-    if kind == "literal_error":
-        message = f"{message}, got {detail['input']!r}"
-    elif kind.startswith(("date_", "datetime_")):
-        message = f"{detail['input']!r} is not a valid date: write it as YYYY-MM-DD, like 2026-11-27"
-    return f"`{where}`: {message}"
+    kept: dict[str, Any] = {}
+    indices: dict[str, list[int]] = {}
+    for section, value in data.items():
+        if section in bad_sections:
+            forget(section, value, range(len(value)) if isinstance(value, list) else ())
+        elif section in bad_entries and isinstance(value, list):
+            forget(section, value, bad_entries[section])
+            indices[section] = [i for i in range(len(value)) if i not in bad_entries[section]]
+            kept[section] = [value[i] for i in indices[section]]
+        else:
+            kept[section] = value
+    try:
+        return _File(path, parsed, KnowledgeFile.model_validate(kept, context=context), indices)
+    except ValidationError:  # what is left still does not load: leave the whole file out
+        for section, value in data.items():
+            forget(section, value, range(len(value)) if isinstance(value, list) else ())
+        return None
 
 
 # --- across files -----------------------------------------------------------------------------
@@ -298,7 +412,7 @@ _Merged = tuple[
 ]
 
 
-def _merge(parts: list[tuple[Path, ParsedYaml, KnowledgeFile]], problems: list[Problem]) -> _Merged:
+def _merge(parts: list[_File], problems: list[Problem], skipped: _Skipped) -> _Merged:
     categories: dict[str, Category] = {}
     topics: dict[str, Topic] = {}
     credentials: dict[str, Credential] = {}
@@ -307,28 +421,30 @@ def _merge(parts: list[tuple[Path, ParsedYaml, KnowledgeFile]], problems: list[P
     se_tax: SelfEmploymentTax | None = None
     where: dict[tuple[str, str], tuple[Path, ParsedYaml, Location]] = {}
 
-    def add(section: str, target: dict[str, Any], items: list[Any], path: Path, parsed: ParsedYaml) -> None:
-        for index, item in enumerate(items):
-            location: Location = (section, index)
+    def add(section: str, target: dict[str, Any], items: list[Any], file: _File) -> None:
+        for number, item in enumerate(items):
+            location = file.location(section, number)
             if item.id in target:
                 first_path, first_parsed, first_location = where[(section, item.id)]
                 problems.append(
                     Problem(
-                        path,
-                        parsed.line_of(location),
+                        file.path,
+                        file.parsed.line_of(location),
                         f"{section} id `{item.id}` is used twice (first at "
                         f"{first_path}:{first_parsed.line_of(first_location)}): ids must be unique",
+                        phase=1,
                     )
                 )
                 continue
             target[item.id] = item
-            where[(section, item.id)] = (path, parsed, location)
+            where[(section, item.id)] = (file.path, file.parsed, location)
 
-    for path, parsed, part in parts:
-        add("categories", categories, part.categories, path, parsed)
-        add("topics", topics, part.topics, path, parsed)
-        add("credentials", credentials, part.credentials, path, parsed)
-        add("earnings_presets", presets, part.earnings_presets, path, parsed)
+    for file in parts:
+        path, parsed, part = file.path, file.parsed, file.part
+        add("categories", categories, part.categories, file)
+        add("topics", topics, part.topics, file)
+        add("credentials", credentials, part.credentials, file)
+        add("earnings_presets", presets, part.earnings_presets, file)
         for key, value in part.synonyms.items():
             synonyms[key.casefold()] = value
         if part.self_employment_tax is not None:
@@ -338,6 +454,7 @@ def _merge(parts: list[tuple[Path, ParsedYaml, KnowledgeFile]], problems: list[P
                         path,
                         parsed.line_of(("self_employment_tax",)),
                         "`self_employment_tax` is defined in two files: keep one",
+                        phase=1,
                     )
                 )
             se_tax = part.self_employment_tax
@@ -345,14 +462,14 @@ def _merge(parts: list[tuple[Path, ParsedYaml, KnowledgeFile]], problems: list[P
 
     def report(section: str, item_id: str, sub: Location, message: str) -> None:
         path, parsed, location = where[(section, item_id)]
-        problems.append(Problem(path, parsed.line_of((*location, *sub)), message))
+        problems.append(Problem(path, parsed.line_of((*location, *sub)), message, phase=1))
 
     if len(categories) > SELECT_OPTIONS_MAX:
         first = next(iter(categories))
         report("categories", first, (), f"{len(categories)} categories: /topics can offer at most 25")
     titles: dict[str, str] = {}
     for topic in topics.values():
-        if topic.category not in categories:
+        if topic.category not in categories and not skipped.explains("categories", topic.category):
             report(
                 "topics",
                 topic.id,
@@ -363,7 +480,7 @@ def _merge(parts: list[tuple[Path, ParsedYaml, KnowledgeFile]], problems: list[P
         for index, related in enumerate(topic.related):
             if related == topic.id:
                 report("topics", topic.id, ("related", index), f"topic `{topic.id}` lists itself as related")
-            elif related not in topics:
+            elif related not in topics and not skipped.explains("topics", related):
                 report(
                     "topics",
                     topic.id,
@@ -377,7 +494,11 @@ def _merge(parts: list[tuple[Path, ParsedYaml, KnowledgeFile]], problems: list[P
             )
         titles[folded] = topic.id
     for credential in credentials.values():
-        if credential.topic is not None and credential.topic not in topics:
+        if (
+            credential.topic is not None
+            and credential.topic not in topics
+            and not skipped.explains("topics", credential.topic)
+        ):
             report(
                 "credentials",
                 credential.id,
@@ -389,17 +510,21 @@ def _merge(parts: list[tuple[Path, ParsedYaml, KnowledgeFile]], problems: list[P
 
 
 def _roadmap(
-    parts: list[tuple[Path, ParsedYaml, KnowledgeFile]], topics: Mapping[str, Topic], problems: list[Problem]
+    parts: list[_File], topics: Mapping[str, Topic], problems: list[Problem], skipped: _Skipped
 ) -> tuple[RoadmapStep, ...]:
     steps: list[RoadmapStep] = []
     owner: Path | None = None
-    for path, parsed, part in parts:
+    for file in parts:
+        path, parsed, part = file.path, file.parsed, file.part
         if not part.roadmap:
             continue
         if owner is not None:
             problems.append(
                 Problem(
-                    path, parsed.line_of(("roadmap",)), f"`roadmap` is already defined in {owner}: keep one"
+                    path,
+                    parsed.line_of(("roadmap",)),
+                    f"`roadmap` is already defined in {owner}: keep one",
+                    phase=1,
                 )
             )
             continue
@@ -407,117 +532,131 @@ def _roadmap(
         steps = list(part.roadmap)
         for index, step in enumerate(part.roadmap):
             for number, topic_id in enumerate(step.topics):
-                if topic_id not in topics:
+                if topic_id not in topics and not skipped.explains("topics", topic_id):
                     problems.append(
                         Problem(
                             path,
-                            parsed.line_of(("roadmap", index, "topics", number)),
+                            parsed.line_of((*file.location("roadmap", index), "topics", number)),
                             f"roadmap step {step.title!r}: topic `{topic_id}` does not exist"
                             f"{_did_you_mean(topic_id, topics)}",
+                            phase=1,
                         )
                     )
     return tuple(steps)
 
 
+@dataclass
+class _SectionCheck:
+    """Reports problems of one section of one file: its own (phase 0) and its references (phase 1)."""
+
+    file: _File
+    problems: list[Problem]
+    skipped: _Skipped
+
+    def report(self, location: Location, message: str, phase: int = 0) -> None:
+        self.problems.append(
+            Problem(self.file.path, self.file.parsed.line_of(location), message, phase=phase)
+        )
+
+    def known(self, location: Location, section: str, name: str | None, pool: Mapping[str, Any]) -> None:
+        """`name` is an entry of `section` (credentials, topics), or an entry that failed to load."""
+        if name is not None and name not in pool and not self.skipped.explains(section, name):
+            what = section.removesuffix("s")
+            self.report(location, f"{what} `{name}` does not exist{_did_you_mean(name, pool)}", phase=1)
+
+    def each_once(self, at: Location, ids: list[str], offered: tuple[str, ...], what: str) -> None:
+        """Every id the faces offer has exactly one entry (the model already refuses ids they don't)."""
+        for index, entry_id in enumerate(ids):
+            if entry_id in ids[:index]:
+                self.report((*at, index, "id"), f"{what} `{entry_id}` has two entries: keep one")
+        missing = [i for i in offered if i not in ids]
+        if missing:
+            self.report(
+                at,
+                f"no entry for the {what}(s) {', '.join(missing)}: the bot asks about each of {', '.join(offered)}",
+            )
+
+
 def _tools(
-    parts: list[tuple[Path, ParsedYaml, KnowledgeFile]],
+    parts: list[_File],
     credentials: Mapping[str, Credential],
     topics: Mapping[str, Topic],
     problems: list[Problem],
+    skipped: _Skipped,
 ) -> tuple[CredentialFit | None, CourseCriteria | None]:
     """The quiz rules and the course checklist: one file each, every id pointing at something real."""
     fit: CredentialFit | None = None
     criteria: CourseCriteria | None = None
     owners: dict[str, Path] = {}
-    for path, parsed, part in parts:
-        for section, value in (("credential_fit", part.credential_fit), ("course_check", part.course_check)):
+    for file in parts:
+        for section, value in (
+            ("credential_fit", file.part.credential_fit),
+            ("course_check", file.part.course_check),
+        ):
             if value is None:
                 continue
+            check = _SectionCheck(file, problems, skipped)
             if section in owners:
-                problems.append(
-                    Problem(
-                        path,
-                        parsed.line_of((section,)),
-                        f"`{section}` is already defined in {owners[section]}: keep one",
-                    )
+                check.report(
+                    (section,), f"`{section}` is already defined in {owners[section]}: keep one", phase=1
                 )
                 continue
-            owners[section] = path
-
-            def report(
-                location: Location, message: str, path: Path = path, parsed: ParsedYaml = parsed
-            ) -> None:
-                problems.append(Problem(path, parsed.line_of(location), message))
-
-            def known(location: Location, what: str, name: str | None, pool: Mapping[str, Any]) -> None:
-                if name is not None and name not in pool:
-                    report(location, f"{what} `{name}` does not exist{_did_you_mean(name, pool)}")
-
+            owners[section] = file.path
             if isinstance(value, CredentialFit):
                 fit = value
-                _check_fit(value, ("credential_fit",), report, known, credentials, topics)
+                _check_fit(check, value, credentials, topics)
             elif isinstance(value, CourseCriteria):
                 criteria = value
-                _check_course(value, ("course_check",), report, known, credentials)
+                _check_course(check, value, credentials)
     return fit, criteria
 
 
-def _each_once(
-    report: Callable[[Location, str], None], at: Location, ids: list[str], offered: tuple[str, ...], what: str
-) -> None:
-    """Every id the faces offer has exactly one entry (the model already refuses ids they don't)."""
-    for index, entry_id in enumerate(ids):
-        if entry_id in ids[:index]:
-            report((*at, index, "id"), f"{what} `{entry_id}` has two entries: keep one")
-    missing = [i for i in offered if i not in ids]
-    if missing:
-        report(
-            at,
-            f"no entry for the {what}(s) {', '.join(missing)}: the bot asks about each of {', '.join(offered)}",
-        )
-
-
 def _check_fit(
+    check: _SectionCheck,
     fit: CredentialFit,
-    at: Location,
-    report: Callable[[Location, str], None],
-    known: Callable[[Location, str, str | None, Mapping[str, Any]], None],
     credentials: Mapping[str, Credential],
     topics: Mapping[str, Topic],
 ) -> None:
-    _each_once(report, (*at, "settings"), [rules.id for rules in fit.settings], FIT_SETTINGS, "setting")
+    at: Location = ("credential_fit", "settings")
+    check.each_once(at, [rules.id for rules in fit.settings], FIT_SETTINGS, "setting")
     for index, rules in enumerate(fit.settings):
-        here: Location = (*at, "settings", index)
-        known((*here, "topic"), "topic", rules.topic, topics)
+        check.known((*at, index, "topic"), "topics", rules.topic, topics)
         for group in ("recommend", "also_consider"):
             for number, pick in enumerate(getattr(rules, group)):
-                known((*here, group, number, "credential"), "credential", pick.credential, credentials)
+                check.known(
+                    (*at, index, group, number, "credential"), "credentials", pick.credential, credentials
+                )
         if all(pick.conditional for pick in rules.recommend):
-            report(
-                (*here, "recommend"),
+            check.report(
+                (*at, index, "recommend"),
                 f"setting `{rules.id}`: every recommendation has a condition, so some answers get none: "
                 "add one without min_years, below_years or goal",
             )
     for index, note in enumerate(fit.notes):
-        known((*at, "notes", index, "topic"), "topic", note.topic, topics)
+        check.known(("credential_fit", "notes", index, "topic"), "topics", note.topic, topics)
     years = [choice.years for choice in fit.experience]
     if years != sorted(set(years)):
-        report((*at, "experience"), "experience choices must go from fewest years to most, each once")
+        check.report(
+            ("credential_fit", "experience"),
+            "experience choices must go from fewest years to most, each once",
+        )
 
 
 def _check_course(
-    criteria: CourseCriteria,
-    at: Location,
-    report: Callable[[Location, str], None],
-    known: Callable[[Location, str, str | None, Mapping[str, Any]], None],
-    credentials: Mapping[str, Credential],
+    check: _SectionCheck, criteria: CourseCriteria, credentials: Mapping[str, Credential]
 ) -> None:
-    _each_once(report, (*at, "items"), [item.id for item in criteria.items], COURSE_ITEMS, "course item")
+    at: Location = ("course_check", "items")
+    check.each_once(at, [item.id for item in criteria.items], COURSE_ITEMS, "course item")
     for index, item in enumerate(criteria.items):
         for number, credential in enumerate(item.essential_for):
-            known((*at, "items", index, "essential_for", number), "credential", credential, credentials)
+            check.known((*at, index, "essential_for", number), "credentials", credential, credentials)
     for index, note in enumerate(criteria.credential_notes):
-        known((*at, "credential_notes", index, "credential"), "credential", note.credential, credentials)
+        check.known(
+            ("course_check", "credential_notes", index, "credential"),
+            "credentials",
+            note.credential,
+            credentials,
+        )
 
 
 def _did_you_mean(name: str, known: Iterable[str]) -> str:
@@ -537,31 +676,80 @@ def _compile_templates(
             compiled[topic.id] = env.from_string(topic.answer)
         except TemplateSyntaxError as error:
             path, parsed, location = where[("topics", topic.id)]
-            start = parsed.text_lines.get((*location, "answer"), parsed.line_of((*location, "answer")))
-            problems.append(
-                Problem(
-                    path,
-                    start + (error.lineno or 1) - 1,
-                    f"topic `{topic.id}`: template error: {error.message}",
-                )
-            )
+            line = _template_line(parsed, (*location, "answer"), error.lineno)
+            problems.append(Problem(path, line, f"topic `{topic.id}`: template error: {error.message}"))
     return compiled
+
+
+def _template_line(parsed: ParsedYaml, location: Location, template_line: int | None) -> int:
+    """The file line of a template's line `template_line` (1-based), the template being the text at
+    `location`; without a template line, the line of its key."""
+    start = parsed.text_lines.get(location)
+    if start is None or template_line is None:
+        return parsed.line_of(location)
+    text: Any = parsed.data
+    for part in location:
+        text = text[part]
+    # The model strips the text: lines dropped from its start shift the template's lines.
+    dropped = text[: len(text) - len(text.lstrip())].count("\n") if isinstance(text, str) else 0
+    return start + dropped + template_line - 1
+
+
+def _failing_template_line(error: BaseException) -> int | None:
+    """The template line being rendered when `error` was raised (Jinja maps its frames to it)."""
+    line = None
+    traceback = error.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename == "<template>":
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line
+
+
+# Collections a template reads from the context -> the section that defines them.
+_CONTEXT_SECTIONS = {"credentials": "credentials", "presets": "earnings_presets"}
 
 
 def _check_rendered(
     kb: KnowledgeBase,
+    directory: Path,
     where: Mapping[tuple[str, str], tuple[Path, ParsedYaml, Location]],
     place: templates.Place | None,
     problems: list[Problem],
 ) -> None:
     """Render every answer as a student would see it and check Discord's limits."""
+    context = kb.template_context(place)
+    users: dict[str, list[str]] = {}  # empty collection -> the topics whose answers use it
     for topic in kb.topics.values():
         path, parsed, location = where[("topics", topic.id)]
         line = parsed.line_of((*location, "answer"))
         try:
-            text = kb.render_answer(topic.id, place)
+            text = templates.render_answer(kb._templates[topic.id], context).strip()
+        except templates.MissingData as error:
+            empty = next((n for n in _CONTEXT_SECTIONS if error.obj is context[n] and not context[n]), None)
+            if empty is not None:  # one problem for the missing section, not one per answer
+                users.setdefault(empty, []).append(topic.id)
+                continue
+            where_line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
+            problems.append(
+                Problem(path, where_line, f"topic `{topic.id}`: {templates.explain_missing(error, context)}")
+            )
+            continue
+        except RecursionError as error:
+            where_line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
+            problems.append(
+                Problem(path, where_line, f"topic `{topic.id}`: the template calls itself without end")
+            )
+            continue
+        except templates.TemplateLimitError as error:
+            where_line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
+            problems.append(Problem(path, where_line, f"topic `{topic.id}`: {error}"))
+            continue
         except (TemplateError, ValueError, TypeError, ArithmeticError) as error:
-            problems.append(Problem(path, line, f"topic `{topic.id}`: the answer fails to render: {error}"))
+            where_line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
+            problems.append(
+                Problem(path, where_line, f"topic `{topic.id}`: the answer fails to render: {error}")
+            )
             continue
         if len(text) > EMBED_DESCRIPTION_MAX:
             problems.append(
@@ -604,3 +792,15 @@ def _check_rendered(
                         f"autocomplete shows at most {CHOICE_NAME_MAX}",
                     )
                 )
+    for name, topic_ids in users.items():
+        section = _CONTEXT_SECTIONS[name]
+        noun = "answer uses" if len(topic_ids) == 1 else "answers use"
+        problems.append(
+            Problem(
+                directory,
+                0,
+                f"no {section.replace('_', ' ')} are defined, but {len(topic_ids)} {noun} them "
+                f"(topic `{'`, `'.join(topic_ids[:3])}`{', ...' if len(topic_ids) > 3 else ''}): "
+                f"add a `{section}:` section (the shipped knowledge keeps it in {section.split('_')[0]}.yaml)",
+            )
+        )

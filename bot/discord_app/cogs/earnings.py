@@ -58,7 +58,7 @@ class Earnings(commands.Cog):
         reply = self.bot.advisor.earnings_reply(
             charts_per_hour, rate, hours_per_week, weeks_per_year, compare_charts_per_hour
         )
-        await send_reply(interaction, reply, ephemeral=private or reply.kind == "error")
+        await send_reply(interaction, reply, ephemeral=private)  # an error is always private
         if reply.kind != "error":
             # The figures go out at once; the chart follows in an edit, drawn in a worker thread.
             figures = self.bot.advisor.earnings_with_comparison(

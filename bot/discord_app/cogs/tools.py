@@ -150,7 +150,7 @@ class CourseForm(discord.ui.Modal, title=FORM_TITLE):
         extras = [v for v in self.extras.values if v != "none"]
         offer = CourseOffer(credential, self.hours.value, self.books.values, extras, self.price.value)
         reply = self.bot.advisor.course_check_reply(offer)
-        await send_reply(interaction, reply, ephemeral=self.private or reply.kind == "error")
+        await send_reply(interaction, reply, ephemeral=self.private)
 
 
 class Tools(commands.Cog):
@@ -171,7 +171,7 @@ class Tools(commands.Cog):
     @per_user_cooldown
     async def which_credential(self, interaction: discord.Interaction, private: bool = False) -> None:
         reply, view = quiz_step(self.bot, interaction.user.id, ())
-        await send_reply(interaction, reply, ephemeral=private or reply.kind == "error", view=view)
+        await send_reply(interaction, reply, ephemeral=private, view=view)
 
     @app_commands.command(
         name="course-check",
@@ -208,7 +208,7 @@ class Tools(commands.Cog):
         private: bool = False,
     ) -> None:
         reply = self.bot.advisor.audit_risk_reply(accuracy, required, sample_size)
-        await send_reply(interaction, reply, ephemeral=private or reply.kind == "error")
+        await send_reply(interaction, reply, ephemeral=private)
 
 
 async def setup(bot: AdvisorBot) -> None:
