@@ -256,3 +256,13 @@ def test_without_rules_the_quiz_says_so(tmp_path: Path) -> None:
     advisor = Advisor.from_directory(directory)
     with pytest.raises(FitInputError, match="no `credential_fit:` rules"):
         advisor.which_credential("payer", 0)
+
+
+def test_a_credential_that_failed_to_load_is_not_reported_again_as_missing(tmp_path: Path) -> None:
+    # The CIC record has its own mistake; the quiz's pick of `cic` is not a second, misleading problem.
+    directory = shipped_copy(
+        tmp_path, "credentials.yaml", "name: CIC\n", "name: CIC\n    issuer_typo: AAPC\n"
+    )
+    problems = [str(p) for p in validate_directory(directory)]
+    assert any("credentials.yaml" in p and "issuer_typo" in p for p in problems), problems
+    assert not any("credential `cic` does not exist" in p for p in problems), problems
