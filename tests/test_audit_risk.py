@@ -12,6 +12,7 @@ from bot.core.tools.audit_risk import (
     AuditInputError,
     accuracy_for_pass,
     audit_risk,
+    chance,
     min_correct,
     pass_probability,
 )
@@ -93,6 +94,16 @@ def test_percentages_and_fractions_mean_the_same() -> None:
     assert audit_risk(100, 100, 5).reading().startswith("At 100% true accuracy")
     assert "never fails" in audit_risk(1, 1, 5).reading()
     assert "always fails" in audit_risk(0, 0.5, 5).reading()
+
+
+def test_the_figures_never_round_a_chance_away() -> None:
+    assert [chance(p) for p in (0.0, 6e-9, 0.459467, 0.9999999, 1.0)] == [
+        "0.0%",
+        "less than 0.1%",
+        "45.9%",
+        "more than 99.9%",
+        "100.0%",
+    ]
 
 
 def test_json_keys() -> None:

@@ -17,7 +17,7 @@ from bot.core.knowledge import KnowledgeBase
 from bot.core.knowledge.model import EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX, Credential
 from bot.core.knowledge.templates import Place, money, number, percent
 from bot.core.search import SearchResult
-from bot.core.tools.audit_risk import AuditRisk
+from bot.core.tools.audit_risk import AuditRisk, chance
 from bot.core.tools.course_check import Check, CourseVerdict
 from bot.core.tools.credential_fit import GOAL_LABELS, NO_GOAL_LABEL, Fit
 
@@ -477,8 +477,8 @@ def course_check_reply(kb: KnowledgeBase, result: CourseVerdict) -> Reply:
 def audit_risk_reply(kb: KnowledgeBase, risk: AuditRisk) -> Reply:
     """The audit maths in words, with the figures beside them."""
     fields = (
-        Field("Chance of failing", f"{risk.fail_probability:.1%}", True),
-        Field("Chance of passing", f"{risk.pass_probability:.1%}", True),
+        Field("Chance of failing", chance(risk.fail_probability), True),
+        Field("Chance of passing", chance(risk.pass_probability), True),
         Field("Charts right to pass", f"{risk.min_correct:,} of {risk.sample_size:,}", True),
         Field("True accuracy for a 95% pass", f"{risk.accuracy_for_95_percent_pass:.1%}", True),
     )

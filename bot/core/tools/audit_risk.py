@@ -118,6 +118,15 @@ def _percent(rate: float) -> str:
     return f"{round(rate * 100, 2):g}%"
 
 
+def chance(probability: float) -> str:
+    """A probability as a percentage that never rounds a possible event to 0% or a doubtful one to 100%."""
+    if 0 < probability < 0.001:
+        return "less than 0.1%"
+    if 0.999 < probability < 1:
+        return "more than 99.9%"
+    return f"{probability * 100:.1f}%"
+
+
 def _how_often(probability: float) -> str:
     """How often something uncertain happens, in words a student reads at a glance."""
     if probability < 0.001:
