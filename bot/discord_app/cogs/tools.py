@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.knowledge.model import CODE_SETS, FIT_GOALS, FIT_SETTINGS
+from bot.core.knowledge.model import CODE_SETS, FIT_GOALS, FIT_SETTINGS, SELECT_OPTIONS_MAX
 from bot.core.replies import Reply, experience_label, quiz_reply
 from bot.core.tools.audit_risk import SAMPLE_SIZE_MAX
 from bot.core.tools.course_check import CourseOffer
@@ -112,7 +112,7 @@ class CourseForm(discord.ui.Modal, title=FORM_TITLE):
             placeholder="Pick the credential",
             options=[
                 discord.SelectOption(label=f"{c.name} — {c.full_name}"[:100], value=c.id)
-                for c in list(kb.credentials.values())[:25]
+                for c in list(kb.credentials.values())[:SELECT_OPTIONS_MAX]
             ],
         )
         self.hours = discord.ui.TextInput[CourseForm](
