@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from tests.discord_server.fixtures import StartBot
 
 COMMANDS = {"ask", "faq", "compare", "earnings", "topics", "roadmap", "help"}
+COMMANDS |= {"which-credential", "course-check", "audit-risk"}
 CALLBACK = r"/interactions/\d+/[^/]+/callback"
 EPHEMERAL = 64
 
@@ -393,7 +394,7 @@ async def test_the_coding_advisor_command_runs_the_bot_with_a_token(
         process.terminate()
         code, _, logs = await finished(process, timeout=30)
     assert code == 0, logs
-    assert "synced 7 commands to guild" in logs
+    assert f"synced {len(COMMANDS)} commands to guild" in logs
     assert "a-secret-token" not in logs
     assert (tmp_path / "commands.sha256").is_file()
 
@@ -412,7 +413,7 @@ async def test_sync_command_publishes_to_one_guild(discord_server: FakeDiscord, 
     process = await coding_advisor(discord_server, tmp_path, "sync", "--guild", discord_server.guild_id)
     code, stdout, stderr = await finished(process)
     assert code == 0, stderr
-    assert f"synced 7 commands to guild {discord_server.guild_id}" in stdout
+    assert f"synced {len(COMMANDS)} commands to guild {discord_server.guild_id}" in stdout
     assert {c["name"] for c in discord_server.commands[discord_server.guild_id]} == COMMANDS
     assert not discord_server.gateway_events("IDENTIFY")  # publishing needs no gateway session
 
@@ -436,7 +437,7 @@ async def test_sync_to_an_unreachable_guild_is_one_line_and_exit_2(
     assert [r.status for r in rejected] == [403] and rejected[0].response["code"] == 50001
     if how == "DISCORD_GUILD_IDS":  # the reachable one was still published
         assert {c["name"] for c in discord_server.commands[discord_server.guild_id]} == COMMANDS
-        assert f"synced 7 commands to guild {discord_server.guild_id}" in stdout
+        assert f"synced {len(COMMANDS)} commands to guild {discord_server.guild_id}" in stdout
 
 
 async def test_run_serves_the_guilds_it_can_reach_and_logs_the_one_it_cannot(

@@ -28,6 +28,7 @@ EXTENSIONS = (
     "bot.discord_app.cogs.credentials",
     "bot.discord_app.cogs.earnings",
     "bot.discord_app.cogs.guide",
+    "bot.discord_app.cogs.tools",
 )
 COMMAND_HASH_FILE = "commands.sha256"
 # View Channels, Send Messages, Embed Links, Read Message History: 1024 + 2048 + 16384 + 65536.
