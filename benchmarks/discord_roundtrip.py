@@ -5,7 +5,8 @@
 Runs the real discord.py client against the Discord-compatible test server (tests/discord_server),
 first a bare discord.py bot that answers "pong" (the library's floor), then the advisor answering
 /ask and /earnings. Prints median and p99 for sequential and concurrent interactions, and the
-ratio of each p99 to the bare bot's, all measured in this one run.
+ratio of each p99 to the bare bot's, all measured in this one run. "/earnings chart" is the time
+until the chart is attached (the edit that follows the figures); the next /earnings waits for it.
 """
 
 from __future__ import annotations
@@ -49,12 +50,24 @@ class PongBot(discord.Client):
 
 
 async def measure(
-    server: FakeDiscord, command: str, make: Callable[[int], dict[str, Any]], count: int, parallel: bool
+    server: FakeDiscord,
+    command: str,
+    make: Callable[[int], dict[str, Any]],
+    count: int,
+    parallel: bool,
+    finished: list[float] | None = None,
 ) -> list[float]:
+    """Callback times; with `finished`, each interaction also waits for its one edit (the earnings
+    chart) and that time is appended there, so the next one starts only when this one is done."""
+
     async def one(number: int) -> float:
         start = time.perf_counter()
-        await server.slash(command, timeout=30, **make(number))
-        return (time.perf_counter() - start) * 1000
+        reply = await server.slash(command, timeout=30, **make(number))
+        answered = (time.perf_counter() - start) * 1000
+        if finished is not None:
+            await reply.interaction.wait_edit(timeout=60)
+            finished.append((time.perf_counter() - start) * 1000)
+        return answered
 
     if parallel:
         return list(await asyncio.gather(*(one(n) for n in range(count))))
@@ -98,7 +111,10 @@ async def main(sequential: int, concurrent: int) -> None:
                     ("sequential", sequential, False),
                     ("concurrent", concurrent, True),
                 ):
-                    results[f"/{name}, {mode}"] = await measure(server, name, make, count, parallel)
+                    charts: list[float] | None = [] if name == "earnings" else None
+                    results[f"/{name}, {mode}"] = await measure(server, name, make, count, parallel, charts)
+                    if charts is not None:
+                        results[f"/{name} chart, {mode}"] = charts
     finally:
         await server.stop()
 
@@ -107,7 +123,7 @@ async def main(sequential: int, concurrent: int) -> None:
     for mode in ("sequential", "concurrent"):
         floor = percentile(results[f"bare pong, {mode}"], 0.99)
         print(line(f"bare pong, {mode}", results[f"bare pong, {mode}"], None))
-        for name in ("ask", "earnings"):
+        for name in ("ask", "earnings", "earnings chart"):
             print(line(f"/{name}, {mode}", results[f"/{name}, {mode}"], floor))
 
 

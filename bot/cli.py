@@ -3,7 +3,10 @@
     coding-advisor                      Discord bot if DISCORD_TOKEN is set, else the offline console
     coding-advisor ask "QUESTION"       answer one question (--json, with `figures` when it computed;
                                         "-" reads one per line from stdin)
-    coding-advisor earnings ...         the earnings calculator (--json)
+    coding-advisor earnings ...         the earnings calculator (--json; --chart FILE.png writes the chart)
+    coding-advisor which-credential ... which credential fits a setting, experience and goal (--json)
+    coding-advisor course-check ...     what a course offers against what a credential needs (--json)
+    coding-advisor audit-risk ...       how often an accuracy audit fails, exact binomial (--json)
     coding-advisor validate [DIR]       check knowledge files; every problem as path:line: message
     coding-advisor schema               print the JSON Schema of a knowledge file
     coding-advisor report               the question log: gaps and top topics (--days, --json)
@@ -23,19 +26,23 @@ import json
 import math
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from bot.config import ConfigError, load_settings, offline_storage_path
 from bot.core import earnings
 from bot.core.advisor import Advisor, Answer
-from bot.core.knowledge import KnowledgeError, load_knowledge
+from bot.core.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.core.knowledge.loader import knowledge_warnings
+from bot.core.knowledge.model import COURSE_ITEMS, FIT_GOALS, FIT_SETTINGS
 from bot.core.knowledge.paths import default_knowledge_dir
 from bot.core.knowledge.schema import SCHEMA_FILE, schema_text
 from bot.core.moderation import REPORT_DAYS_DEFAULT, QuestionReport, report_text
+from bot.core.replies import Reply
 from bot.storage import LoggedQuestion, Source, StorageError, Store, open_store
+
+T = TypeVar("T")
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -144,7 +151,48 @@ def build_parser() -> argparse.ArgumentParser:
     calc.add_argument("--weeks-per-year", type=_number, default=52, metavar="W", help="default 52")
     calc.add_argument("--compare-charts-per-hour", type=_number, metavar="N", help="a second pace")
     calc.add_argument("--target-annual", type=_number, metavar="USD", help="hours/week needed to gross this")
+    calc.add_argument(
+        "--chart", type=Path, metavar="FILE.png", help="also write the chart (weekly gross and net by pace)"
+    )
     calc.add_argument("--json", action="store_true", help="print JSON")
+
+    fit = commands.add_parser(
+        "which-credential", parents=[common], help="which credential fits where you want to work"
+    )
+    fit.add_argument("--setting", choices=FIT_SETTINGS, required=True, help="where you want to work")
+    fit.add_argument("--experience-years", type=_number, required=True, metavar="N", help="coding experience")
+    fit.add_argument("--goal", choices=FIT_GOALS, help="a goal for your first years")
+    fit.add_argument("--json", action="store_true", help="print JSON")
+
+    course = commands.add_parser(
+        "course-check", parents=[common], help="what a course offers against what a credential needs"
+    )
+    course.add_argument(
+        "--credential", required=True, metavar="ID", help="the credential it prepares for, e.g. cpc"
+    )
+    course.add_argument("--hours", type=_number, required=True, metavar="N", help="contact hours")
+    course.add_argument(
+        "--teaches",
+        required=True,
+        metavar="CODE_SETS",
+        help="code sets it teaches, comma-separated: ICD-10-CM,ICD-10-PCS,CPT,HCPCS",
+    )
+    for item in COURSE_ITEMS:
+        course.add_argument(
+            f"--{item}", action="store_true", help=f"the course includes {item.replace('-', ' ')}"
+        )
+    course.add_argument("--price", type=_number, metavar="USD", help="what the course costs")
+    course.add_argument("--json", action="store_true", help="print JSON")
+
+    audit = commands.add_parser("audit-risk", parents=[common], help="how often an accuracy audit fails")
+    audit.add_argument(
+        "--accuracy", type=_number, required=True, metavar="RATE", help="your true accuracy: 0.95 or 95"
+    )
+    audit.add_argument(
+        "--required", type=_number, required=True, metavar="RATE", help="the accuracy to pass: 0.96"
+    )
+    audit.add_argument("--sample-size", type=_number, required=True, metavar="N", help="charts in the audit")
+    audit.add_argument("--json", action="store_true", help="print JSON")
 
     check = commands.add_parser(
         "validate", parents=[common], help="check knowledge files (exit 1 and every problem if invalid)"
@@ -231,6 +279,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _ask(args)
     if command == "earnings":
         return _earnings(args)
+    if command == "which-credential":
+        return _which_credential(args)
+    if command == "course-check":
+        return _course_check(args)
+    if command == "audit-risk":
+        return _audit_risk(args)
     if command == "validate":
         given = getattr(args, "knowledge", None)
         if given is not None and args.directory is not None and given.resolve() != args.directory.resolve():
@@ -414,6 +468,14 @@ def _earnings(args: argparse.Namespace) -> int:
         )
     except earnings.EarningsInputError as error:
         raise CliError(str(error)) from None
+    if args.chart is not None:
+        from bot.charts import ChartError, write_earnings_png
+
+        try:
+            written = write_earnings_png(args.chart, advisor.earnings_curve(result, other))
+        except ChartError as error:
+            raise CliError(str(error)) from None
+        print(f"chart written to {written}", file=sys.stderr)
     if args.json:
         data: dict[str, Any] = result.as_dict()
         if other is not None:
@@ -427,6 +489,57 @@ def _earnings(args: argparse.Namespace) -> int:
     if target_hours is not None:
         print(f"\nTo gross ${args.target_annual:,.0f} a year at this pace: {target_hours:.1f} hours a week.")
     return 0
+
+
+def _tool(
+    args: argparse.Namespace,
+    compute: Callable[[Advisor], T],
+    data: Callable[[T], dict[str, Any]],
+    reply: Callable[[KnowledgeBase, T], Reply],
+) -> int:
+    """Run one decision tool: its JSON with --json, else its reply as text; bad input is one line."""
+    from bot.console import render
+    from bot.core.tools import ToolInputError
+
+    advisor = _advisor(args)
+    try:
+        result = compute(advisor)
+    except ToolInputError as error:
+        raise CliError(str(error)) from None
+    if args.json:
+        print(json.dumps(data(result), ensure_ascii=False))
+    else:
+        print(render(reply(advisor.kb, result)), end="")
+    return 0
+
+
+def _which_credential(args: argparse.Namespace) -> int:
+    from bot.core.replies import credential_fit_reply
+    from bot.core.tools.credential_fit import Fit
+
+    def compute(advisor: Advisor) -> Fit:
+        return advisor.which_credential(args.setting, args.experience_years, args.goal)
+
+    return _tool(args, compute, Fit.as_dict, credential_fit_reply)
+
+
+def _course_check(args: argparse.Namespace) -> int:
+    from bot.core.replies import course_check_reply
+    from bot.core.tools.course_check import CourseOffer, CourseVerdict
+
+    offers = [item for item in COURSE_ITEMS if getattr(args, item.replace("-", "_"))]
+    offer = CourseOffer(args.credential, args.hours, args.teaches, offers, args.price)
+    return _tool(args, lambda advisor: advisor.course_check(offer), CourseVerdict.as_dict, course_check_reply)
+
+
+def _audit_risk(args: argparse.Namespace) -> int:
+    from bot.core.replies import audit_risk_reply
+    from bot.core.tools.audit_risk import AuditRisk, audit_risk
+
+    def compute(advisor: Advisor) -> AuditRisk:
+        return audit_risk(args.accuracy, args.required, args.sample_size)
+
+    return _tool(args, compute, AuditRisk.as_dict, audit_risk_reply)
 
 
 def _validate(directory: Path | None, today: dt.date | None = None) -> int:

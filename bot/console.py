@@ -11,6 +11,7 @@ so scripts and pipes keep working.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -22,7 +23,10 @@ from typing import TextIO
 
 from bot.core.advisor import Advisor, Answer
 from bot.core.chapters import chapter_reply, no_chapter_reply
-from bot.core.replies import COMMANDS, Reply, error_reply, help_reply
+from bot.core.earnings import EarningsInputError
+from bot.core.knowledge.model import COURSE_ITEMS, FIT_GOALS, FIT_SETTINGS
+from bot.core.replies import COMMANDS, QUIZ_QUESTIONS, QUIZ_TITLE, Reply, error_reply, help_reply
+from bot.core.tools.course_check import CourseOffer
 
 QUIT = {"/quit", "/exit", "quit", "exit"}
 BANNER = "coding-advisor — offline console. Ask a question, or type /help for the commands, /quit to leave."
@@ -32,6 +36,7 @@ CONSOLE_HELP = (
 )
 EARNINGS_USAGE = (
     "Usage: /earnings CHARTS_PER_HOUR RATE HOURS_PER_WEEK [WEEKS_PER_YEAR] [COMPARE_CHARTS_PER_HOUR]"
+    " [--chart FILE.png]"
 )
 
 # Plain text: Discord's Markdown reduced to what reads well without styles.
@@ -121,6 +126,9 @@ class Console:
             "topics": self._topics,
             "roadmap": self._roadmap,
             "chapter": self._chapter,
+            "which-credential": self._which_credential,
+            "course-check": self._course_check,
+            "audit-risk": self._audit_risk,
             "help": lambda args, rest: help_reply(CONSOLE_HELP),
         }
 
@@ -207,6 +215,13 @@ class Console:
         return self.advisor.compare(*pair)
 
     def _earnings(self, args: list[str], rest: str) -> Reply:
+        chart: Path | None = None
+        if "--chart" in args:
+            at = args.index("--chart")
+            if at + 1 >= len(args):
+                return error_reply(f"Name the file after --chart. {EARNINGS_USAGE}")
+            chart = Path(args[at + 1]).expanduser()
+            args = args[:at] + args[at + 2 :]
         args = _CENTS_APART.sub(r"\1\2", " ".join(args)).split()  # "75 cents" is one amount
         if not 3 <= len(args) <= 5:
             return error_reply(f"{EARNINGS_USAGE}, e.g. /earnings 25 0.75 40 or /earnings 25 75c 40")
@@ -219,7 +234,74 @@ class Console:
         values = [n for n in numbers if n is not None]
         weeks = values[3] if len(values) > 3 else 52
         compare = values[4] if len(values) > 4 else None
-        return self.advisor.earnings_reply(values[0], values[1], values[2], weeks, compare)
+        reply = self.advisor.earnings_reply(values[0], values[1], values[2], weeks, compare)
+        if chart is None or reply.kind == "error":
+            return reply
+        from bot.charts import ChartError, write_earnings_png
+
+        try:
+            figures = self.advisor.earnings_with_comparison(values[0], values[1], values[2], weeks, compare)
+            written = write_earnings_png(chart, self.advisor.earnings_curve(*figures))
+        except (ChartError, EarningsInputError) as error:
+            return error_reply(f"{error}.")
+        return dataclasses.replace(reply, footer=f"{reply.footer} · chart written to {written}")
+
+    def _which_credential(self, args: list[str], rest: str) -> Reply:
+        """The quiz with its answers typed at once; with none, the questions and their choices."""
+        fit = self.advisor.kb.credential_fit
+        if fit is None:
+            return error_reply("The moderators have not set up the credential quiz yet.")
+        usage = f"Usage: /which-credential SETTING YEARS [{'|'.join(FIT_GOALS)}], e.g. /which-credential inpatient 0 remote"
+        if not 2 <= len(args) <= 3:
+            settings = "\n".join(f"- `{s.id}`: {s.label}" for s in fit.settings if s.id in FIT_SETTINGS)
+            body = (
+                f"1. {QUIZ_QUESTIONS[0]}\n{settings}\n\n2. {QUIZ_QUESTIONS[1]} Years, e.g. "
+                + ", ".join(f"`{c.years:g}` ({c.label})" for c in fit.experience)
+                + f"\n\n3. {QUIZ_QUESTIONS[2]} `remote`, or leave it out.\n\n{usage}"
+            )
+            return Reply(title=QUIZ_TITLE, body=body, kind="info")
+        try:
+            years = float(args[1])
+        except ValueError:
+            return error_reply(f"Years must be a number, e.g. 0 or 1.5. {usage}")
+        return self.advisor.which_credential_reply(args[0], years, args[2] if len(args) > 2 else None)
+
+    def _course_check(self, args: list[str], rest: str) -> Reply:
+        items = " ".join(f"[{item}]" for item in COURSE_ITEMS)
+        usage = (
+            f"Usage: /course-check CREDENTIAL HOURS CODE_SETS {items} [$PRICE], "
+            "e.g. /course-check cpc 80 ICD-10-CM,CPT,HCPCS practice-exams anatomy $1999"
+        )
+        if len(args) < 3:
+            return error_reply(usage)
+        credential, hours_text, teaches, *extra = args
+        price: float | None = None
+        offers: list[str] = []
+        for word in extra:
+            if word.startswith("$"):
+                try:
+                    price = float(word[1:].replace(",", ""))
+                except ValueError:
+                    return error_reply(f"{word!r} is not a price. {usage}")
+            else:
+                offers.append(word.lstrip("-"))
+        try:
+            hours = float(hours_text)
+        except ValueError:
+            return error_reply(f"Contact hours must be a number, got {hours_text!r}. {usage}")
+        return self.advisor.course_check_reply(CourseOffer(credential, hours, teaches, offers, price))
+
+    def _audit_risk(self, args: list[str], rest: str) -> Reply:
+        usage = (
+            "Usage: /audit-risk ACCURACY REQUIRED SAMPLE_SIZE, e.g. /audit-risk 0.95 0.96 50 (or 95 96 50)"
+        )
+        if len(args) != 3:
+            return error_reply(usage)
+        try:
+            accuracy, required, sample = (float(a.rstrip("%")) for a in args)
+        except ValueError:
+            return error_reply(f"Those must be numbers. {usage}")
+        return self.advisor.audit_risk_reply(accuracy, required, sample)
 
     def _roadmap(self, args: list[str], rest: str) -> Reply:
         """One page per step, as the Discord buttons page through them."""

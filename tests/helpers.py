@@ -7,6 +7,11 @@ import datetime as dt
 import os
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.core.advisor import Advisor
+    from bot.core.earnings import EarningsCurve
 
 # The tests' clock: the knowledge below is dated 2026-11-27, and no test reads the real one.
 TODAY = dt.date(2026, 11, 30)
@@ -105,3 +110,32 @@ def save_like_an_editor(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     os.replace(temporary, path)
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) of a PNG, after checking it is one: signature, IHDR first, every chunk's CRC, IEND last."""
+    import struct
+    import zlib
+
+    assert data[:8] == PNG_SIGNATURE, "not a PNG signature"
+    offset, chunks = 8, []
+    while offset < len(data):
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind = data[offset + 4 : offset + 8]
+        body = data[offset + 8 : offset + 8 + length]
+        (crc,) = struct.unpack(">I", data[offset + 8 + length : offset + 12 + length])
+        assert zlib.crc32(kind + body) == crc, f"bad CRC in chunk {kind!r}"
+        chunks.append((kind, body))
+        offset += 12 + length
+    assert chunks[0][0] == b"IHDR" and chunks[-1][0] == b"IEND", [k for k, _ in chunks]
+    assert any(kind == b"IDAT" for kind, _ in chunks), "no image data"
+    width, height = struct.unpack(">II", chunks[0][1][:8])
+    return width, height
+
+
+def curve_for(advisor: Advisor, *args: Any, **kwargs: Any) -> EarningsCurve:
+    """The earnings chart's curve for the arguments of Advisor.earnings_with_comparison."""
+    return advisor.earnings_curve(*advisor.earnings_with_comparison(*args, **kwargs))

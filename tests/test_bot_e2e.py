@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from tests.discord_server.fixtures import StartBot
 
 COMMANDS = {"ask", "faq", "compare", "earnings", "topics", "roadmap", "help", "chapter", "kb", "pin"}
+COMMANDS |= {"which-credential", "course-check", "audit-risk"}
 CALLBACK = r"/interactions/\d+/[^/]+/callback"
 EPHEMERAL = 64
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import write_knowledge
+from bot.charts import HEIGHT_PX, WIDTH_PX
+from tests.helpers import png_size, write_knowledge
 
 
 def run(
@@ -161,17 +162,9 @@ def test_the_committed_schema_matches_the_model() -> None:
 
 
 def test_help_everywhere() -> None:
-    for args in (
-        [],
-        ["ask"],
-        ["earnings"],
-        ["validate"],
-        ["schema"],
-        ["console"],
-        ["run"],
-        ["sync"],
-        ["report"],
-    ):
+    commands = ["ask", "earnings", "validate", "schema", "console", "run", "sync", "report"]
+    commands += ["which-credential", "course-check", "audit-risk"]
+    for args in ([], *([c] for c in commands)):
         done = run(*args, "--help")
         assert done.returncode == 0 and "usage: coding-advisor" in done.stdout
 
@@ -362,3 +355,72 @@ def test_every_config_problem_is_a_line_of_its_own(tmp_path: Path) -> None:
         f"coding-advisor: {config}:2: unknown key `tokn` in `discord`: did you mean `token`?",
         f"coding-advisor: {config}:3: `log_level`: use DEBUG, INFO, WARNING or ERROR",
     ]
+
+
+def test_which_credential_json_keys() -> None:
+    done = run(
+        "which-credential", "--setting", "inpatient", "--experience-years", "0", "--goal", "remote", "--json"
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert {"recommended", "also_consider"} <= set(data)
+    assert [r["id"] for r in data["recommended"]] == ["ccs", "cic"]
+    assert all(set(r) == {"id", "title", "reasons"} and r["reasons"] for r in data["recommended"])
+    assert data["also_consider"] == ["cca"]
+    text = run("which-credential", "--setting", "billing", "--experience-years", "3")
+    assert text.returncode == 0 and text.stdout.startswith("Billing: CPB")
+    bad = run("which-credential", "--setting", "hospital", "--experience-years", "1")
+    assert bad.returncode == 2 and "invalid choice: 'hospital'" in bad.stderr
+    negative = run("which-credential", "--setting", "payer", "--experience-years", "-1")
+    assert negative.returncode == 2
+    assert negative.stderr.strip() == "coding-advisor: experience must be from 0 to 60 years, got -1"
+
+
+def test_course_check_json_keys() -> None:
+    done = run(
+        "course-check", "--credential", "CPC", "--hours", "80", "--teaches", "ICD-10-CM,CPT,HCPCS Level II",
+        "--practice-exams", "--anatomy", "--externship", "--json",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert {"verdict", "present", "missing"} <= set(data)
+    assert data["verdict"] == "complete" and data["missing"] == ["billing-cycle"]
+    assert "externship" in data["present"] and "contact-hours" in data["present"]
+    short = json.loads(
+        run("course-check", "--credential", "ccs", "--hours", "40", "--teaches", "CPT", "--json").stdout
+    )
+    assert short["verdict"] == "introductory" and "ICD-10-PCS" in short["missing"]
+    bad = run("course-check", "--credential", "cpc", "--hours", "80", "--teaches", "ICD-9-CM")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "ICD-9-CM was replaced" in bad.stderr
+
+
+def test_audit_risk_json_keys() -> None:
+    done = run("audit-risk", "--accuracy", "0.95", "--required", "0.96", "--sample-size", "50", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert {"fail_probability", "pass_probability", "accuracy_for_95_percent_pass"} <= set(data)
+    assert round(data["fail_probability"], 4) == 0.4595 and data["min_correct"] == 48
+    text = run("audit-risk", "--accuracy", "95", "--required", "96", "--sample-size", "50")
+    assert "a 50-chart audit fails about 46% of the time" in text.stdout
+    bad = run("audit-risk", "--accuracy", "0.95", "--required", "0.96", "--sample-size", "0")
+    assert bad.returncode == 2 and bad.stderr.strip().endswith(
+        "sample size must be from 1 to 10,000 charts, got 0"
+    )
+
+
+def test_earnings_writes_the_chart(tmp_path: Path) -> None:
+    chart = tmp_path / "earnings.png"
+    args = ["earnings", "--charts-per-hour", "25", "--rate", "0.75", "--hours-per-week", "40"]
+    done = run(*args, "--compare-charts-per-hour", "40", "--chart", str(chart), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["weekly"] == 750  # stdout stays JSON; the note goes to stderr
+    assert f"chart written to {chart}" in done.stderr
+    assert png_size(chart.read_bytes()) == (WIDTH_PX, HEIGHT_PX) == (960, 540)
+    wrong = run(*args, "--chart", str(tmp_path / "earnings.jpg"))
+    assert wrong.returncode == 2 and "give a file name ending in .png" in wrong.stderr
+    missing = run(*args, "--chart", str(tmp_path / "no" / "such" / "dir.png"))
+    assert (
+        missing.returncode == 2
+        and "cannot write the chart" in missing.stderr
+        and "Traceback" not in missing.stderr
+    )

@@ -10,7 +10,7 @@ import pytest
 
 from bot.console import Console
 from bot.core.advisor import Advisor
-from tests.helpers import CREDENTIALS, write_knowledge
+from tests.helpers import CREDENTIALS, curve_for, png_size, write_knowledge
 
 
 @pytest.fixture(scope="module")
@@ -60,10 +60,50 @@ def test_a_session_of_every_command(console: Console) -> None:
         ("/earnings nan 0.75 40", "must be numbers ('nan')"),
         ('/ask "unclosed', "Could not read that"),
         ("/topics nope", "Categories:"),
+        ("/which-credential hospital 1", "unknown setting 'hospital'"),
+        ("/which-credential payer lots", "Years must be a number"),
+        ("/course-check cpc", "Usage: /course-check CREDENTIAL HOURS CODE_SETS"),
+        ("/course-check cpc 80 ICD-9-CM", "ICD-9-CM was replaced"),
+        ("/course-check cpc 80 CPT $lots", "'$lots' is not a price"),
+        ("/audit-risk 0.95 0.96", "Usage: /audit-risk"),
+        ("/audit-risk 0.95 0.96 0", "sample size must be from 1"),
+        ("/earnings 25 0.75 40 --chart", "Name the file after --chart"),
+        ("/earnings 25 0.75 40 --chart chart.gif", "give a file name ending in .png"),
     ],
 )
 def test_mistakes_get_a_clear_message(console: Console, line: str, words: str) -> None:
     assert words in console.handle(line)
+
+
+def test_the_tools_in_the_console(console: Console) -> None:
+    quiz = console.handle("/which-credential")
+    assert "Where do you want to work?" in quiz and "risk-adjustment: Risk adjustment (HCC)" in quiz
+    assert console.handle("/which-credential outpatient-facility 0").startswith(
+        "Hospital outpatient or ED facility: COC"
+    )
+    assert "Remote coding jobs" in console.handle("/which-credential payer 0 remote")
+    course = console.handle(
+        "/course-check ccs 120 'ICD-10-CM, ICD-10-PCS, CPT, HCPCS Level II' --practice-exams anatomy $3,000"
+    )
+    assert (
+        course.startswith("Looks complete for the CCS")
+        and "$3,000 for 120 contact hours is $25 an hour" in course
+    )
+    audit = console.handle("/audit-risk 95% 96% 50")
+    assert "fails about 46% of the time" in audit and "48 of 50" in audit
+
+
+def test_the_earnings_chart_from_the_console_is_the_cli_picture(console: Console, tmp_path: Path) -> None:
+    chart = tmp_path / "console.png"
+    text = console.handle(f"/earnings 25 0.75 40 52 40 --chart {chart}")
+    assert "$39,000" in text and f"chart written to {chart}" in text
+    assert png_size(chart.read_bytes()) == (960, 540)
+    from bot.charts import earnings_png
+
+    same = earnings_png(curve_for(console.advisor, 25, 0.75, 40, 52, 40))
+    assert chart.read_bytes() == same
+    assert "must be at most 200" in console.handle(f"/earnings 500 0.75 40 --chart {tmp_path / 'bad.png'}")
+    assert not (tmp_path / "bad.png").exists()
 
 
 def test_blank_lines_print_nothing(console: Console) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,34 @@ class Feedback(discord.ui.Modal, title="Feedback"):
         )
 
 
+class Survey(discord.ui.Modal, title="Survey"):
+    books: discord.ui.Label[Survey] = discord.ui.Label(
+        text="Books",
+        component=discord.ui.Select(
+            custom_id="survey-books",
+            options=[discord.SelectOption(label=b, value=b) for b in ("CPT", "ICD-10-CM", "HCPCS")],
+            min_values=1,
+            max_values=2,
+        ),
+    )
+    note: discord.ui.TextInput[Survey] = discord.ui.TextInput(
+        label="Note", custom_id="survey-note", required=False, max_length=10
+    )
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        assert isinstance(self.books.component, discord.ui.Select)
+        picked = ",".join(self.books.component.values)
+        await interaction.response.send_message(
+            f"books: {picked}; note: {self.note.value!r}", allowed_mentions=NO_PINGS
+        )
+
+
+PNG_1x2 = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000020806000000990b1ee70000000d4944415478da63f8ff"
+    "ffff7f0009fb03fd2a86e38a0000000049454e44ae426082"
+)
+
+
 class Bot(commands.Bot):
     def __init__(self, guild_id: str) -> None:
         super().__init__(command_prefix="!", intents=discord.Intents.default())
@@ -77,6 +106,21 @@ class Bot(commands.Bot):
         @self.tree.command(description="Ask for feedback", guild=guild)
         async def feedback(interaction: discord.Interaction) -> None:
             await interaction.response.send_modal(Feedback())
+
+        @self.tree.command(description="Fill in a survey", guild=guild)
+        async def survey(interaction: discord.Interaction) -> None:
+            await interaction.response.send_modal(Survey())
+
+        @self.tree.command(description="Send a picture, then add another", guild=guild)
+        async def picture(interaction: discord.Interaction) -> None:
+            embed = discord.Embed(title="dot").set_image(url="attachment://dot.png")
+            await interaction.response.send_message(
+                embed=embed, file=discord.File(io.BytesIO(PNG_1x2), "dot.png"), allowed_mentions=NO_PINGS
+            )
+            await interaction.edit_original_response(
+                attachments=[*(await interaction.original_response()).attachments,
+                             discord.File(io.BytesIO(b"plain text"), "note.txt")],
+            )  # fmt: skip
 
         @self.tree.command(description="Answer after a nap", guild=guild)
         async def sleepy(interaction: discord.Interaction) -> None:
@@ -188,6 +232,8 @@ async def test_sync_payload_is_recorded_and_accepted(
         "menu",
         "slow",
         "feedback",
+        "survey",
+        "picture",
         "sleepy",
         "long",
         "loud",
@@ -251,6 +297,39 @@ async def test_modal_submit(discord_server: FakeDiscord, bot: Bot) -> None:
     thanks = await discord_server.submit_modal(reply, {"feedback-text": "great bot"})
     assert thanks["type"] == 4 and thanks["data"]["content"] == "thanks: great bot"
     assert thanks["data"]["flags"] == 64
+
+
+async def test_modal_selects_and_limits_as_discord_enforces_them(
+    discord_server: FakeDiscord, bot: Bot
+) -> None:
+    reply = await discord_server.slash("survey")
+    label = reply["data"]["components"][0]
+    assert label["type"] == 18 and label["component"]["custom_id"] == "survey-books"
+    with pytest.raises(ValueError, match="offers"):
+        await discord_server.send_modal_submit(reply, {"survey-books": ["DRG"]})
+    with pytest.raises(ValueError, match=r"takes 1\.\.2 values, not 0"):
+        await discord_server.send_modal_submit(reply, {"survey-books": []})
+    with pytest.raises(ValueError, match=r"takes 0\.\.10 characters, not 11"):
+        await discord_server.send_modal_submit(reply, {"survey-books": ["CPT"], "survey-note": "x" * 11})
+    done = await discord_server.submit_modal(reply, {"survey-books": ["CPT", "HCPCS"]})
+    assert done["data"]["content"] == "books: CPT,HCPCS; note: ''"
+
+
+async def test_uploads_become_attachments_with_their_bytes(discord_server: FakeDiscord, bot: Bot) -> None:
+    reply = await discord_server.slash("picture")
+    [callback] = callbacks(discord_server)
+    assert callback.files == ["dot.png"] and callback.uploads[0].data == PNG_1x2
+    edited = await reply.interaction.wait_edit()  # the bot then adds a second file, keeping the first
+    sent, added = edited["attachments"]
+    assert (sent["filename"], sent["size"], sent["content_type"]) == ("dot.png", len(PNG_1x2), "image/png")
+    assert (sent["width"], sent["height"]) == (1, 2)
+    assert discord_server.attachment_data[sent["id"]] == PNG_1x2
+    image = edited["embeds"][0]["image"]
+    assert image["url"] == sent["url"] and image["height"] == 2  # attachment:// resolved, as on Discord
+    assert (added["filename"], added["content_type"]) == ("note.txt", "text/plain") and "width" not in added
+    assert discord_server.attachment_data[added["id"]] == b"plain text"
+    [patch] = discord_server.find_requests("PATCH", r"/webhooks/.*")
+    assert str(patch.json["attachments"][0]["id"]) == sent["id"]  # discord.py lists the kept one by id
 
 
 async def test_too_long_reply_is_refused(discord_server: FakeDiscord, bot: Bot) -> None:

@@ -81,7 +81,9 @@ def test_the_questions_students_ask_every_day_are_covered(kb: KnowledgeBase, top
 
 def test_every_entry_is_reviewed_within_a_year_of_the_newest_review_and_sourced(kb: KnowledgeBase) -> None:
     oldest_allowed = AS_OF - dt.timedelta(days=366)
-    for item in [*kb.topics.values(), *kb.credentials.values(), *kb.presets.values(), kb.se_tax]:
+    tools = [kb.credential_fit, kb.course_criteria]  # the quiz rules and the course checklist
+    assert None not in tools
+    for item in [*kb.topics.values(), *kb.credentials.values(), *kb.presets.values(), kb.se_tax, *tools]:
         assert item.sources, item
         assert item.reviewed >= oldest_allowed, (
             f"{getattr(item, 'id', item)} was last reviewed {item.reviewed}"

@@ -13,12 +13,16 @@ from pathlib import Path
 from bot.core import earnings, replies
 from bot.core.autocomplete import Suggester, category_entries, credential_entries, topic_entries
 from bot.core.decline import DeclineModel
+from bot.core.earnings import Earnings, EarningsCurve
 from bot.core.figures import Computed, compute, read_figures
 from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.knowledge.paths import default_knowledge_dir
 from bot.core.knowledge.templates import Place
 from bot.core.search import Match, SearchIndex, SearchResult, build_index
 from bot.core.text import clean_message, credential_names, is_greeting, question_part
+from bot.core.tools import audit_risk, course_check, credential_fit
+from bot.core.tools.course_check import CourseInputError, CourseOffer, CourseVerdict
+from bot.core.tools.credential_fit import Fit, FitInputError
 
 CATEGORY_MATCH = 0.6  # /topics: below this autocomplete score, a word names no category
 
@@ -158,6 +162,10 @@ class Advisor:
             return replies.error_reply(f"{error}.")
         return replies.earnings_reply(result, other)
 
+    def earnings_curve(self, result: Earnings, compare: Earnings | None = None) -> EarningsCurve:
+        """The earnings chart's numbers around the figures earnings_with_comparison() gave."""
+        return earnings.curve(result, compare, self.kb.se_tax)
+
     def topics(self, category: str | None = None) -> replies.Reply:
         """Every category, or one category's topics: named by id, title or a word of it, any case."""
         if category is None or not category.strip():
@@ -166,3 +174,53 @@ class Advisor:
 
     def roadmap(self, step: int = 0) -> replies.Reply:
         return replies.roadmap_reply(self.kb, step)
+
+    # --- decision tools ---------------------------------------------------------------------
+
+    def which_credential(self, setting: str, experience_years: float, goal: str | None = None) -> Fit:
+        """Raises FitInputError with a readable message for an answer the quiz does not offer."""
+        if self.kb.credential_fit is None:
+            raise FitInputError(
+                "the knowledge base has no `credential_fit:` rules: ask a moderator to add them"
+            )
+        return credential_fit.recommend(
+            self.kb.credential_fit, self.kb.credentials, setting, experience_years, goal
+        )
+
+    def which_credential_reply(
+        self,
+        setting: str,
+        experience_years: float,
+        goal: str | None = None,
+    ) -> replies.Reply:
+        try:
+            fit = self.which_credential(setting, experience_years, goal)
+        except FitInputError as error:
+            return replies.error_reply(f"{error}.")
+        return replies.credential_fit_reply(self.kb, fit)
+
+    def course_check(self, offer: CourseOffer) -> CourseVerdict:
+        """Raises CourseInputError with a readable message for bad input, an unknown credential included."""
+        if self.kb.course_criteria is None:
+            raise CourseInputError(
+                "the knowledge base has no `course_check:` checklist: ask a moderator to add it"
+            )
+        found = self.kb.credential(offer.credential)
+        if found is None:
+            known = ", ".join(c.id for c in self.kb.credentials.values())
+            raise CourseInputError(f"unknown credential {offer.credential!r}: use one of {known}")
+        return course_check.check_course(self.kb.course_criteria, found, offer)
+
+    def course_check_reply(self, offer: CourseOffer) -> replies.Reply:
+        try:
+            result = self.course_check(offer)
+        except CourseInputError as error:
+            return replies.error_reply(f"{error}.")
+        return replies.course_check_reply(self.kb, result)
+
+    def audit_risk_reply(self, accuracy: float, required: float, sample_size: float) -> replies.Reply:
+        try:
+            risk = audit_risk.audit_risk(accuracy, required, sample_size)
+        except audit_risk.AuditInputError as error:
+            return replies.error_reply(f"{error}.")
+        return replies.audit_risk_reply(self.kb, risk)

@@ -220,3 +220,60 @@ def hours_for_target(
             f"{hours:,.1f} hours a week, and a week holds at most {most:g}; raise the pace or the rate"
         )
     return hours
+
+
+@dataclass(frozen=True)
+class PaceMark:
+    """One pace to mark on the earnings chart: the student's own, or the one compared with."""
+
+    label: str
+    charts_per_hour: float
+    weekly_gross: float
+    weekly_net: float
+
+
+@dataclass(frozen=True)
+class EarningsCurve:
+    """Weekly gross and weekly net of self-employment tax across paces, at one rate and schedule.
+
+    Plain tuples of numbers, so equal inputs make equal (hashable) curves and a chart of one can be cached.
+    """
+
+    pay_per_chart: float
+    hours_per_week: float
+    weeks_per_year: float
+    tax_year: int
+    paces: tuple[float, ...]
+    weekly_gross: tuple[float, ...]
+    weekly_net: tuple[float, ...]
+    marks: tuple[PaceMark, ...]
+
+
+def curve(
+    result: Earnings, compare: Earnings | None, tax: SelfEmploymentTax, points: int = 81
+) -> EarningsCurve:
+    """The chart's data: from 0 to half again past the fastest pace asked about (within LIMITS)."""
+    year = result.contractor.requested_year or None
+    fastest = max(result.charts_per_hour, compare.charts_per_hour if compare else 0.0)
+    top = min(LIMITS["charts_per_hour"][1], max(5.0, math.ceil(fastest * 1.5 / 5) * 5))
+    paces = tuple(top * i / (points - 1) for i in range(points))
+
+    def weekly(pace: float) -> tuple[float, float]:
+        gross = pace * result.pay_per_chart * result.hours_per_week
+        view = self_employment(gross * result.weeks_per_year, tax, year)
+        return gross, view.net / result.weeks_per_year
+
+    values = [weekly(p) for p in paces]
+    marks = [PaceMark("Your pace", result.charts_per_hour, *weekly(result.charts_per_hour))]
+    if compare is not None:
+        marks.append(PaceMark("Compared pace", compare.charts_per_hour, *weekly(compare.charts_per_hour)))
+    return EarningsCurve(
+        pay_per_chart=result.pay_per_chart,
+        hours_per_week=result.hours_per_week,
+        weeks_per_year=result.weeks_per_year,
+        tax_year=result.contractor.year,
+        paces=paces,
+        weekly_gross=tuple(g for g, _ in values),
+        weekly_net=tuple(n for _, n in values),
+        marks=tuple(marks),
+    )

@@ -16,6 +16,8 @@ MESSAGE_CONTENT_MAX = 2000
 CHOICE_NAME_MAX = 100
 CHOICES_MAX = 25  # autocomplete choices per response
 SELECT_OPTIONS_MAX = 25
+BUTTON_LABEL_MAX = 80
+BUTTONS_PER_ROW = 5
 
 # Students' stories run past 500 characters before the question; Discord allows 6,000.
 QUESTION_MAX = 2000

@@ -14,9 +14,12 @@ from typing import Literal
 from bot.core.earnings import Earnings
 from bot.core.figures import Computed
 from bot.core.knowledge import KnowledgeBase
-from bot.core.knowledge.model import EMBED_DESCRIPTION_MAX, Credential
+from bot.core.knowledge.model import EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX, Credential
 from bot.core.knowledge.templates import Place, money, number, percent
 from bot.core.search import SearchResult
+from bot.core.tools.audit_risk import AuditRisk, chance
+from bot.core.tools.course_check import Check, CourseVerdict
+from bot.core.tools.credential_fit import GOAL_LABELS, NO_GOAL_LABEL, Fit
 
 ReplyKind = Literal["answer", "decline", "figures", "greeting", "info", "error"]
 
@@ -365,13 +368,146 @@ def roadmap_reply(kb: KnowledgeBase, step: int = 0) -> Reply:
     )
 
 
+QUIZ_TITLE = "Which credential fits you?"
+QUIZ_QUESTIONS = (
+    "Where do you want to work?",
+    "How much coding experience do you have?",
+    "Any goal for your first years?",
+)
+AUDIT_TOPIC = "accuracy-and-audits"
+
+
+def quiz_reply(kb: KnowledgeBase, step: int, answers: Sequence[str] = ()) -> Reply:
+    """One question of the /which-credential quiz; the face offers the choices (buttons, or a usage line)."""
+    if kb.credential_fit is None:
+        return error_reply("The moderators have not set up the credential quiz yet.")
+    step = max(0, min(step, len(QUIZ_QUESTIONS) - 1))
+    so_far = " · ".join(answers)
+    return Reply(
+        title=f"{QUIZ_TITLE} ({step + 1}/{len(QUIZ_QUESTIONS)})",
+        body=f"**{QUIZ_QUESTIONS[step]}**" + (f"\n\nSo far: {so_far}" if so_far else ""),
+        footer="Pick one below; the recommendation comes from the server's credential rules",
+        kind="info",
+    )
+
+
+def _pick_lines(reasons: Sequence[str]) -> str:
+    return "\n".join(f"- {reason}" for reason in reasons)
+
+
+def experience_label(kb: KnowledgeBase, years: float) -> str:
+    """The quiz button's words for these years, else the years spelled out."""
+    choices = kb.credential_fit.experience if kb.credential_fit else []
+    label = next((c.label for c in choices if c.years == years), None)
+    return label or f"{years:g} year{'' if years == 1 else 's'} of experience"
+
+
+def credential_fit_reply(kb: KnowledgeBase, fit: Fit) -> Reply:
+    """The quiz's result: each recommended credential with its reasons, what else to consider, advice."""
+    names = " or ".join(p.name for p in fit.recommended) or "no credential"
+    body = "\n\n".join(f"**{p.name} ({p.title})**\n{_pick_lines(p.reasons)}" for p in fit.recommended)
+    fields: list[Field] = []
+    if fit.also_consider:
+        value = "\n".join(f"**{p.name}** ({p.title}): {' '.join(p.reasons)}" for p in fit.also_consider)
+        fields.append(Field("Also consider", value[:EMBED_FIELD_VALUE_MAX]))
+    if fit.notes:
+        fields.append(Field("Good to know", _pick_lines(fit.notes)[:EMBED_FIELD_VALUE_MAX]))
+    compare = [p.id for p in (*fit.recommended, *fit.also_consider)][:2]
+    if len(compare) == 2:
+        body += f"\n\nSide by side: `/compare {compare[0]} {compare[1]}`."
+    topic_ids = [*fit.topics, *(p.topic for p in fit.recommended if p.topic)]
+    related = tuple(TopicRef(t, kb.topics[t].title) for t in dict.fromkeys(topic_ids) if t in kb.topics)
+    experience = experience_label(kb, fit.experience_years)
+    goal = GOAL_LABELS.get(fit.goal, fit.goal) if fit.goal else NO_GOAL_LABEL
+    rules = kb.credential_fit
+    return Reply(
+        title=f"{fit.setting_label}: {names}",
+        body=body,
+        fields=tuple(fields),
+        # The issuers' pages of the credentials shown; the related topics carry the rest of the sourcing.
+        sources=tuple(
+            Link(f"{c.issuer} — {c.name} ({c.full_name})", c.url)
+            for p in (*fit.recommended, *fit.also_consider)
+            if (c := kb.credentials.get(p.id)) is not None
+        ),
+        footer=f"Your answers: {fit.setting_label} · {experience} · {goal}"
+        + (f" · rules reviewed {rules.reviewed.isoformat()}" if rules else ""),
+        related=related,
+        kind="info",
+    )
+
+
+def course_check_reply(kb: KnowledgeBase, result: CourseVerdict) -> Reply:
+    """The course checklist: what is there, what is missing (and why it matters), and the verdict."""
+
+    def line(check: Check) -> str:
+        if check.present:
+            return f"✅ {check.label}"
+        mark = "❌" if check.essential else "➖"
+        optional = "" if check.essential else " (nice to have)"
+        return f"{mark} **{check.label}**{optional}: {check.reason}"
+
+    missing = result.essential_missing
+    if result.verdict == "complete":
+        headline = f"It covers everything the {result.credential_name} needs from a course."
+    else:
+        headline = f"Missing for the {result.credential_name}: " + ", ".join(c.label for c in missing) + "."
+    body = f"**{headline}**\n" + "\n".join(line(c) for c in result.checks)
+    criteria = kb.course_criteria
+    fields = (
+        (Field("Good to know", _pick_lines(result.notes)[:EMBED_FIELD_VALUE_MAX]),) if result.notes else ()
+    )
+    credential = kb.credentials.get(result.credential)
+    related = [
+        TopicRef(t, kb.topics[t].title) for t in ("choosing-a-course", "course-red-flags") if t in kb.topics
+    ]
+    if credential is not None and credential.topic in kb.topics:
+        related.insert(0, TopicRef(credential.topic, kb.topics[credential.topic].title))
+    return Reply(
+        title=f"Looks {result.verdict} for the {result.credential_name}",
+        body=body,
+        fields=fields,
+        sources=tuple(Link(s.title, s.url) for s in criteria.sources) if criteria else (),
+        footer=f"{result.hours:g} contact hours checked against the server's course checklist",
+        related=tuple(related),
+        kind="info",
+    )
+
+
+def audit_risk_reply(kb: KnowledgeBase, risk: AuditRisk) -> Reply:
+    """The audit maths in words, with the figures beside them."""
+    fields = (
+        Field("Chance of failing", chance(risk.fail_probability), True),
+        Field("Chance of passing", chance(risk.pass_probability), True),
+        Field("Charts right to pass", f"{risk.min_correct:,} of {risk.sample_size:,}", True),
+        Field("True accuracy for a 95% pass", f"{risk.accuracy_for_95_percent_pass:.1%}", True),
+    )
+    related = (TopicRef(AUDIT_TOPIC, kb.topics[AUDIT_TOPIC].title),) if AUDIT_TOPIC in kb.topics else ()
+    return Reply(
+        title=f"A {risk.sample_size:,}-chart audit at {round(risk.accuracy * 100, 2):g}% accuracy",
+        body=risk.reading()
+        + "\n\nEach chart is taken as right or wrong on its own, with your true accuracy as the chance; "
+        "real audits may weigh errors differently (claim-level or financial-impact accuracy).",
+        fields=fields,
+        footer="Exact binomial probabilities, computed not quoted",
+        related=related,
+        kind="figures",
+    )
+
+
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("/ask question", "ask anything about a medical-coding career"),
     ("/faq topic", "open one topic (autocomplete helps)"),
     ("/compare first second", "compare two credentials, e.g. /compare cpc ccs"),
     (
         "/earnings charts_per_hour rate hours_per_week [weeks_per_year] [compare_charts_per_hour]",
-        "pay calculator",
+        "pay calculator, with a chart of weekly pay by pace",
+    ),
+    ("/which-credential", "a three-question quiz: which credential fits where you want to work"),
+    ("/course-check", "check a course against what its credential needs: complete or introductory?"),
+    (
+        "/audit-risk accuracy required sample_size",
+        "how often an accuracy audit fails, and the accuracy that passes",
     ),
     ("/topics [category]", "browse every topic"),
     ("/roadmap", "the career path, step by step"),

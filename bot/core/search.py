@@ -54,6 +54,7 @@ NB_ALPHA = 0.05  # naive Bayes smoothing
 # own phrasings, and off-topic calibration questions), never on the evaluation set.
 W_BM25, W_EXAMPLE, W_NB = 1.0, 1.0, 0.5
 RELEVANCE_MAX = W_BM25 + W_EXAMPLE + W_NB
+OOS_RULE = 2.0  # an out-of-scope phrase declines unless jargon weighs more than OOS_RULE times less
 UNKNOWN_DAMPING = 4.0  # unknown words weigh fully up to 4 words, then less
 EVERYDAY_FREQUENCY = 5000  # more common than this in English: a word anyone uses, not the field's jargon
 REAL_WORD_FREQUENCY = 500  # in pyspellchecker's English list; rarer "words" are mostly typos
@@ -468,6 +469,10 @@ class SearchIndex:
         if len(said) == 1 and ranked[0].number in said and not ranked[0].out_of_scope:
             # The message says exactly what one topic's title, alias or question says: that topic.
             confidence = max(confidence, self.decline.threshold)
+        top = ranked[0]
+        if top.out_of_scope and top.out_of_scope >= OOS_RULE * top.specific:
+            # Moderators' out-of-scope words decide, unless the field's own jargon outweighs them.
+            confidence = min(confidence, self.decline.threshold * 0.99)
         return SearchResult(question, matches, round(confidence, 3), confidence >= self.decline.threshold)
 
     @cached_property

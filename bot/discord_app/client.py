@@ -47,6 +47,7 @@ EXTENSIONS = (
     "bot.discord_app.cogs.chapters",
     "bot.discord_app.cogs.kb",
     "bot.discord_app.cogs.pins",
+    "bot.discord_app.cogs.tools",
 )
 COMMAND_HASH_FILE = "commands.sha256"
 MAINTENANCE_INTERVAL = 24 * 60 * 60.0  # seconds between two pruning rounds

@@ -9,8 +9,10 @@ import copy
 import hashlib
 import json
 import math
+import mimetypes
 import re
 import secrets
+import struct
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -75,6 +77,28 @@ MAX_PINS = 250  # per channel, since 2025 (it was 50)
 CHANNEL_PINNED_MESSAGE = 6  # the system message "X pinned a message to this channel"
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file part of a multipart request: `files[n]` and its bytes."""
+
+    name: str  # the form field, e.g. "files[0]"
+    filename: str
+    data: bytes
+
+    @property
+    def index(self) -> int | None:
+        found = re.fullmatch(r"files\[(\d+)\]", self.name)
+        return int(found[1]) if found else None
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of a PNG, read from its IHDR chunk as Discord does for image attachments."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", data[16:24])
+        return width, height
+    return None
+
+
 @dataclass
 class RequestRecord:
     """One REST request as the server saw it."""
@@ -83,7 +107,8 @@ class RequestRecord:
     path: str  # after /api/v10, e.g. "/channels/123/messages"
     query: dict[str, str]
     json: Any = None  # the JSON body, or the payload_json of a multipart body
-    files: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # the uploaded files' names
+    uploads: list[Upload] = field(default_factory=list)
     status: int | None = None
     response: Any = None
     violations: list[str] = field(default_factory=list)  # how the body breaks the OpenAPI spec
@@ -124,10 +149,24 @@ class _Call:
     params: dict[str, str]
     query: dict[str, str]
     body: Any
-    files: list[str]
+    files: list[Upload]
 
 
 Handler = Callable[[_Call], Awaitable[tuple[int, Any]]]
+
+
+def _resolve_attachment_urls(message: dict[str, Any]) -> None:
+    """An embed's image or thumbnail at attachment://NAME points at that attachment, as on Discord."""
+    by_name = {a["filename"]: a for a in message["attachments"]}
+    for embed in message["embeds"]:
+        for key in ("image", "thumbnail"):
+            media = embed.get(key)
+            if isinstance(media, dict) and str(media.get("url", "")).startswith("attachment://"):
+                attachment = by_name.get(media["url"].removeprefix("attachment://"))
+                if attachment is not None:
+                    media["url"], media["proxy_url"] = attachment["url"], attachment["proxy_url"]
+                    if "width" in attachment:
+                        media["width"], media["height"] = attachment["width"], attachment["height"]
 
 
 def _flag(query: dict[str, str], name: str) -> bool:
@@ -174,6 +213,7 @@ class FakeDiscord:
         self.openapi_checked = 0  # request bodies checked against the spec
         self.response_violations: list[str] = []  # the fake's own answers that break the spec
         self.messages: dict[str, dict[str, Any]] = {}
+        self.attachment_data: dict[str, bytes] = {}  # attachment id -> the bytes uploaded
         self.commands: dict[str | None, list[dict[str, Any]]] = {}  # None: global, else guild id
         self.interactions: dict[str, FakeInteraction] = {}
         self.pins: dict[str, list[tuple[str, str]]] = {}  # channel id -> [(message id, pinned_at)]
@@ -585,7 +625,8 @@ class FakeDiscord:
         self.requests.append(record)
         headers: dict[str, str] = {}
         try:
-            record.json, record.files = await self._read_body(request)
+            record.json, record.uploads = await self._read_body(request)
+            record.files = [upload.filename for upload in record.uploads]
             if self.spec is not None and record.json is not None:
                 self.openapi_checked += 1
                 record.violations = self.spec.check(record.method, record.path, record.json)
@@ -604,7 +645,7 @@ class FakeDiscord:
         self._notify()
         return self._respond(record, status, payload, headers)
 
-    async def _read_body(self, request: web.Request) -> tuple[Any, list[str]]:
+    async def _read_body(self, request: web.Request) -> tuple[Any, list[Upload]]:
         if not request.body_exists:
             return None, []
         if request.content_type == "multipart/form-data":
@@ -613,8 +654,9 @@ class FakeDiscord:
                 if part.name == "payload_json":
                     payload = json.loads(await part.text())  # type: ignore[union-attr]
                 else:
-                    files.append(getattr(part, "filename", None) or str(part.name))
-                    await part.read()  # type: ignore[union-attr]
+                    data = bytes(await part.read())  # type: ignore[union-attr]
+                    filename = getattr(part, "filename", None) or str(part.name)
+                    files.append(Upload(str(part.name), filename, data))
             return payload, files
         raw = await request.read()
         if not raw:
@@ -676,7 +718,7 @@ class FakeDiscord:
                     raise ApiError(401, "401: Unauthorized")
             params = {k: v for k, v in match.groupdict().items() if v is not None}
             return await handler(
-                _Call(record.method, record.path, params, record.query, record.json, record.files)
+                _Call(record.method, record.path, params, record.query, record.json, record.uploads)
             )
         if allowed:
             raise ApiError(405, "405: Method Not Allowed")
@@ -831,7 +873,7 @@ class FakeDiscord:
         if message["author"]["id"] != self.application_id:
             raise ApiError(403, "Cannot edit a message authored by another user", 50005)
         self._check_message_body(call.body, edit=True)
-        obj.apply_edit(message, call.body)
+        self._apply_edit(message, call.body, call.files)
         await self._broadcast("MESSAGE_UPDATE", message)
         return 200, message
 
@@ -941,7 +983,7 @@ class FakeDiscord:
         body: dict[str, Any],
         author: dict[str, Any],
         *,
-        files: list[str] | None = None,
+        files: list[Upload] | None = None,
         flags: int = 0,
         kind: int = 0,
         extra: dict[str, Any] | None = None,
@@ -952,15 +994,59 @@ class FakeDiscord:
         )
         content = message["content"]
         message["mentions"] = [m["user"] for m in self.members.values() if f"<@{m['user']['id']}>" in content]
-        for name in files or []:
-            attachment_id = self.snowflake()
-            url = f"https://cdn.discordapp.com/attachments/{channel_id}/{attachment_id}/{name}"
-            message["attachments"].append(
-                {"id": attachment_id, "filename": name, "size": 0, "url": url, "proxy_url": url}
-            )
+        message["attachments"] = self._new_attachments(channel_id, body, files or [], [])
+        _resolve_attachment_urls(message)
         self.messages[message_id] = message
         self.channels[channel_id]["last_message_id"] = message_id
         return message
+
+    def _new_attachments(
+        self, channel_id: str, body: dict[str, Any], uploads: list[Upload], existing: list[str]
+    ) -> list[dict[str, Any]]:
+        """Attachment objects for the files of a create or edit, as Discord makes them.
+
+        With an `attachments` list in the body, a new file is one whose entry's `id` is its upload
+        index (`files[n]` -> n), with the entry's filename and description; without the list, every
+        upload is attached. Sizes, content types and image dimensions are the real ones.
+        """
+        by_index = {u.index if u.index is not None else n: u for n, u in enumerate(uploads)}
+        entries = body.get("attachments") if isinstance(body.get("attachments"), list) else None
+        chosen: list[tuple[Upload, dict[str, Any]]] = []
+        if entries is None:
+            chosen = [(u, {}) for u in uploads]
+        else:
+            for entry in entries:
+                key = str(entry.get("id")) if isinstance(entry, dict) else ""
+                if key not in existing and key.isdigit() and int(key) in by_index:
+                    chosen.append((by_index[int(key)], entry))
+        attachments = []
+        for upload, entry in chosen:
+            attachment_id = self.snowflake()
+            name = str(entry.get("filename") or upload.filename)
+            url = f"https://cdn.discordapp.com/attachments/{channel_id}/{attachment_id}/{name}"
+            attachment: dict[str, Any] = {
+                "id": attachment_id,
+                "filename": name,
+                "size": len(upload.data),
+                "url": url,
+                "proxy_url": url.replace("cdn.discordapp.com", "media.discordapp.net"),
+                "content_type": mimetypes.guess_type(name)[0] or "application/octet-stream",
+            }
+            if entry.get("description"):
+                attachment["description"] = entry["description"]
+            size = image_size(upload.data)
+            if size is not None:
+                attachment["width"], attachment["height"] = size
+            self.attachment_data[attachment_id] = upload.data
+            attachments.append(attachment)
+        return attachments
+
+    def _apply_edit(self, message: dict[str, Any], body: dict[str, Any], uploads: list[Upload]) -> None:
+        """A PATCH (or the followup that replaces a deferred reply): keep what it lists, add new files."""
+        existing = [str(a["id"]) for a in message["attachments"]]
+        obj.apply_edit(message, body)
+        message["attachments"] += self._new_attachments(message["channel_id"], body, uploads, existing)
+        _resolve_attachment_urls(message)
 
     async def _delete_message(self, message: dict[str, Any]) -> None:
         self.messages.pop(message["id"], None)
@@ -1144,7 +1230,7 @@ class FakeDiscord:
             ix.original_id = ix.message_id
             if kind == 7:
                 message = self.messages[str(ix.message_id)]
-                obj.apply_edit(message, data)
+                self._apply_edit(message, data, call.files)
         elif kind == 9:
             ix.modal = copy.deepcopy(data)
             obj.number_components(ix.modal["components"])
@@ -1187,7 +1273,7 @@ class FakeDiscord:
         original = ix.original
         if original is not None and original["flags"] & LOADING:
             # After a deferred (type 5) reply, the first followup replaces the "thinking" message.
-            obj.apply_edit(original, body)
+            self._apply_edit(original, body, call.files)
             message = original
             await self._broadcast("MESSAGE_UPDATE", message)
         else:
@@ -1203,7 +1289,7 @@ class FakeDiscord:
     async def _patch_webhook_message(self, call: _Call) -> tuple[int, Any]:
         ix, message = self._webhook_message(call)
         self._check_message_body(call.body, edit=True)
-        obj.apply_edit(message, call.body)
+        self._apply_edit(message, call.body, call.files)
         if message["id"] == ix.original_id:
             ix.edit_count += 1
         await self._broadcast("MESSAGE_UPDATE", message)
@@ -1480,13 +1566,30 @@ class FakeDiscord:
             custom_id = component["custom_id"]
             known.add(custom_id)
             result = {"type": component["type"], "id": component["id"], "custom_id": custom_id}
+            required = component.get("required", True)
             if component["type"] == 4:
+                # What Discord's client enforces before it lets the user press Submit.
                 value = str(values.get(custom_id, ""))
-                if component.get("required", True) and not value:
+                if required and not value:
                     raise ValueError(f"modal field {custom_id!r} is required")
+                low, high = component.get("min_length", 0), component.get("max_length", 4000)
+                if value and not low <= len(value) <= high:
+                    raise ValueError(
+                        f"modal field {custom_id!r} takes {low}..{high} characters, not {len(value)}"
+                    )
                 result["value"] = value
             else:
-                result["values"] = list(values.get(custom_id, []))
+                picked = list(values.get(custom_id, []))
+                low, high = component.get("min_values", 1), component.get("max_values", 1)
+                if (picked or required) and not low <= len(picked) <= high:
+                    raise ValueError(
+                        f"modal select {custom_id!r} takes {low}..{high} values, not {len(picked)}"
+                    )
+                if component["type"] == 3:
+                    offered = [o["value"] for o in component.get("options", [])]
+                    if set(picked) - set(offered):
+                        raise ValueError(f"modal select {custom_id!r} offers {offered}, not {picked}")
+                result["values"] = picked
             return result
 
         rows = []

@@ -24,13 +24,17 @@ from bot.core import earnings
 from bot.core.knowledge import templates
 from bot.core.knowledge.model import (
     CHOICE_NAME_MAX,
+    COURSE_ITEMS,
     EMBED_DESCRIPTION_MAX,
     EMBED_FIELD_VALUE_MAX,
     EMBED_TOTAL_MAX,
+    FIT_SETTINGS,
     SELECT_OPTIONS_MAX,
     Category,
     Chapter,
+    CourseCriteria,
     Credential,
+    CredentialFit,
     EarningsPreset,
     KnowledgeFile,
     RoadmapStep,
@@ -80,6 +84,8 @@ class KnowledgeBase:
     chapters: dict[str, Chapter] = field(default_factory=dict)
     # channel or category id -> chapter id
     chapter_channels: dict[int, str] = field(default_factory=dict, repr=False)
+    credential_fit: CredentialFit | None = None  # the /which-credential rules, when a file defines them
+    course_criteria: CourseCriteria | None = None  # the /course-check checklist, likewise
 
     def template_context(self, place: templates.Place | None = None) -> dict[str, Any]:
         """What an answer template sees where it is shown (see templates.py)."""
@@ -178,6 +184,7 @@ def load_knowledge(
     categories, topics, credentials, presets, se_tax, synonyms, where = _merge(parts, problems, skipped)
     roadmap = _roadmap(parts, topics, problems, skipped)
     chapters, chapter_channels, chapter_where = _chapters(parts, problems)
+    fit, criteria = _tools(parts, credentials, topics, problems, skipped)
     out_of_scope = tuple(dict.fromkeys(w.casefold() for file in parts for w in file.part.out_of_scope))
     kb_templates = _compile_templates(topics, where, problems)
     problems += skipped.notes(problems)
@@ -200,6 +207,8 @@ def load_knowledge(
         kb_templates,
         chapters,
         chapter_channels,
+        credential_fit=fit,
+        course_criteria=criteria,
     )
     _check_chapters(kb, chapter_where, problems)
     _check_rendered(kb, directory, where, place, problems)
@@ -664,6 +673,120 @@ def _roadmap(
                         )
                     )
     return tuple(steps)
+
+
+@dataclass
+class _SectionCheck:
+    """Reports problems of one section of one file: its own (phase 0) and its references (phase 1)."""
+
+    file: _File
+    problems: list[Problem]
+    skipped: _Skipped
+
+    def report(self, location: Location, message: str, phase: int = 0) -> None:
+        self.problems.append(
+            Problem(self.file.path, self.file.parsed.line_of(location), message, phase=phase)
+        )
+
+    def known(self, location: Location, section: str, name: str | None, pool: Mapping[str, Any]) -> None:
+        """`name` is an entry of `section` (credentials, topics), or an entry that failed to load."""
+        if name is not None and name not in pool and not self.skipped.explains(section, name):
+            what = section.removesuffix("s")
+            self.report(location, f"{what} `{name}` does not exist{_did_you_mean(name, pool)}", phase=1)
+
+    def each_once(self, at: Location, ids: list[str], offered: tuple[str, ...], what: str) -> None:
+        """Every id the faces offer has exactly one entry (the model already refuses ids they don't)."""
+        for index, entry_id in enumerate(ids):
+            if entry_id in ids[:index]:
+                self.report((*at, index, "id"), f"{what} `{entry_id}` has two entries: keep one")
+        missing = [i for i in offered if i not in ids]
+        if missing:
+            self.report(
+                at,
+                f"no entry for the {what}(s) {', '.join(missing)}: the bot asks about each of {', '.join(offered)}",
+            )
+
+
+def _tools(
+    parts: list[_File],
+    credentials: Mapping[str, Credential],
+    topics: Mapping[str, Topic],
+    problems: list[Problem],
+    skipped: _Skipped,
+) -> tuple[CredentialFit | None, CourseCriteria | None]:
+    """The quiz rules and the course checklist: one file each, every id pointing at something real."""
+    fit: CredentialFit | None = None
+    criteria: CourseCriteria | None = None
+    owners: dict[str, Path] = {}
+    for file in parts:
+        for section, value in (
+            ("credential_fit", file.part.credential_fit),
+            ("course_check", file.part.course_check),
+        ):
+            if value is None:
+                continue
+            check = _SectionCheck(file, problems, skipped)
+            if section in owners:
+                check.report(
+                    (section,), f"`{section}` is already defined in {owners[section]}: keep one", phase=1
+                )
+                continue
+            owners[section] = file.path
+            if isinstance(value, CredentialFit):
+                fit = value
+                _check_fit(check, value, credentials, topics)
+            elif isinstance(value, CourseCriteria):
+                criteria = value
+                _check_course(check, value, credentials)
+    return fit, criteria
+
+
+def _check_fit(
+    check: _SectionCheck,
+    fit: CredentialFit,
+    credentials: Mapping[str, Credential],
+    topics: Mapping[str, Topic],
+) -> None:
+    at: Location = ("credential_fit", "settings")
+    check.each_once(at, [rules.id for rules in fit.settings], FIT_SETTINGS, "setting")
+    for index, rules in enumerate(fit.settings):
+        check.known((*at, index, "topic"), "topics", rules.topic, topics)
+        for group in ("recommend", "also_consider"):
+            for number, pick in enumerate(getattr(rules, group)):
+                check.known(
+                    (*at, index, group, number, "credential"), "credentials", pick.credential, credentials
+                )
+        if all(pick.conditional for pick in rules.recommend):
+            check.report(
+                (*at, index, "recommend"),
+                f"setting `{rules.id}`: every recommendation has a condition, so some answers get none: "
+                "add one without min_years, below_years or goal",
+            )
+    for index, note in enumerate(fit.notes):
+        check.known(("credential_fit", "notes", index, "topic"), "topics", note.topic, topics)
+    years = [choice.years for choice in fit.experience]
+    if years != sorted(set(years)):
+        check.report(
+            ("credential_fit", "experience"),
+            "experience choices must go from fewest years to most, each once",
+        )
+
+
+def _check_course(
+    check: _SectionCheck, criteria: CourseCriteria, credentials: Mapping[str, Credential]
+) -> None:
+    at: Location = ("course_check", "items")
+    check.each_once(at, [item.id for item in criteria.items], COURSE_ITEMS, "course item")
+    for index, item in enumerate(criteria.items):
+        for number, credential in enumerate(item.essential_for):
+            check.known((*at, index, "essential_for", number), "credentials", credential, credentials)
+    for index, note in enumerate(criteria.credential_notes):
+        check.known(
+            ("course_check", "credential_notes", index, "credential"),
+            "credentials",
+            note.credential,
+            credentials,
+        )
 
 
 def _did_you_mean(name: str, known: Iterable[str]) -> str:

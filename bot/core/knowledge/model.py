@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -23,6 +23,8 @@ from pydantic import (
 )
 
 from bot.core.limits import (  # noqa: F401  (re-exported: the model's users import them from here)
+    BUTTON_LABEL_MAX,
+    BUTTONS_PER_ROW,
     CHOICE_NAME_MAX,
     EMBED_DESCRIPTION_MAX,
     EMBED_FIELD_NAME_MAX,
@@ -35,6 +37,20 @@ from bot.core.limits import (  # noqa: F401  (re-exported: the model's users imp
 
 # The code sets in use in the US today. ICD-9-CM was retired on 2015-10-01 and is refused on purpose.
 CodeSet = Literal["ICD-10-CM", "ICD-10-PCS", "CPT", "HCPCS Level II"]
+CODE_SETS: tuple[str, ...] = get_args(CodeSet)
+
+# The /which-credential quiz's answers. Fixed here because the CLI's --setting and --goal offer them;
+# what each one recommends, and why, is moderators' data (credential_fit in knowledge/).
+FitSetting = Literal[
+    "physician-office", "inpatient", "outpatient-facility", "risk-adjustment", "payer", "billing"
+]
+FIT_SETTINGS: tuple[str, ...] = get_args(FitSetting)
+FitGoal = Literal["remote"]
+FIT_GOALS: tuple[str, ...] = get_args(FitGoal)
+
+# What a course can offer besides code sets and hours: the /course-check form and the CLI flags.
+CourseItem = Literal["practice-exams", "anatomy", "billing-cycle", "externship"]
+COURSE_ITEMS: tuple[str, ...] = get_args(CourseItem)
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -260,6 +276,112 @@ class Chapter(Strict):
     ] = []
 
 
+Reason = Annotated[Text, Field(max_length=300)]  # several are shown together in one embed field
+Years = Annotated[float, Field(ge=0, le=60)]
+
+
+class FitCondition(Strict):
+    """When a rule applies; every condition left out always holds."""
+
+    min_years: Years | None = Field(
+        default=None, description="applies from this many years of coding experience"
+    )
+    below_years: Years | None = Field(default=None, description="applies below this many years of experience")
+    goal: FitGoal | None = Field(default=None, description="applies only when the student names this goal")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FitCondition:
+        if self.min_years is not None and self.below_years is not None and self.min_years >= self.below_years:
+            raise ValueError(
+                f"min_years ({self.min_years:g}) must be below below_years ({self.below_years:g}), or no answer matches"
+            )
+        return self
+
+    @property
+    def conditional(self) -> bool:
+        return self.min_years is not None or self.below_years is not None or self.goal is not None
+
+    def holds(self, years: float, goal: str | None) -> bool:
+        return (
+            (self.min_years is None or years >= self.min_years)
+            and (self.below_years is None or years < self.below_years)
+            and (self.goal is None or self.goal == goal)
+        )
+
+
+class FitPick(FitCondition):
+    """One credential offered for a setting, and why (several picks of one credential add reasons)."""
+
+    credential: Slug
+    reason: Reason
+
+
+class FitSettingRules(Strict):
+    """What the quiz recommends for one answer to 'where do you want to work?'."""
+
+    id: FitSetting
+    label: Annotated[Text, Field(max_length=BUTTON_LABEL_MAX)]
+    recommend: Annotated[list[FitPick], Field(min_length=1)]
+    also_consider: list[FitPick] = []
+    topic: Slug | None = Field(
+        default=None, description="a topic to read next, e.g. for a credential not in credentials.yaml"
+    )
+
+
+class FitNote(FitCondition):
+    """Advice shown with a recommendation, e.g. what remote employers expect."""
+
+    text: Reason
+    settings: list[FitSetting] = Field(
+        default=[], description="the settings it applies to (empty: every setting)"
+    )
+    topic: Slug | None = None
+
+
+class ExperienceChoice(Strict):
+    """One answer to 'how much coding experience do you have?' (a button)."""
+
+    years: Years
+    label: Annotated[Text, Field(max_length=BUTTON_LABEL_MAX)]
+
+
+class CredentialFit(Strict):
+    """The /which-credential quiz: its answers and the rules that turn them into recommendations."""
+
+    settings: Annotated[list[FitSettingRules], Field(min_length=1)]
+    experience: Annotated[list[ExperienceChoice], Field(min_length=2, max_length=BUTTONS_PER_ROW)]
+    notes: list[FitNote] = []
+    sources: Annotated[list[Source], Field(min_length=1)]
+    reviewed: ReviewedDate
+
+
+class CourseCheckItem(Strict):
+    """Something a course may offer, and whether a credential's preparation needs it."""
+
+    id: CourseItem
+    label: Annotated[Text, Field(max_length=CHOICE_NAME_MAX)]
+    essential: bool = Field(default=True, description="missing it makes a course look introductory")
+    essential_for: list[Slug] = Field(default=[], description="credentials for which it is essential anyway")
+    reason: Reason
+
+
+class CourseCredentialNote(Strict):
+    credential: Slug
+    note: Reason
+
+
+class CourseCriteria(Strict):
+    """The /course-check checklist: the credential's code sets (from its record), hours and these items."""
+
+    min_hours: Annotated[float, Field(gt=0, le=10_000)]
+    hours_reason: Reason
+    code_sets_reason: Reason
+    items: Annotated[list[CourseCheckItem], Field(min_length=1)]
+    credential_notes: list[CourseCredentialNote] = []
+    sources: Annotated[list[Source], Field(min_length=1)]
+    reviewed: ReviewedDate
+
+
 class KnowledgeFile(Strict):
     """One YAML file under knowledge/. Every section is optional; the loader merges all files."""
 
@@ -281,3 +403,5 @@ class KnowledgeFile(Strict):
         default=[],
         description="Local chapters (knowledge/chapters.yaml): shown by /chapter and in templates.",
     )
+    credential_fit: CredentialFit | None = None
+    course_check: CourseCriteria | None = None

@@ -1,15 +1,25 @@
-"""/earnings: what a pace and a per-chart rate come to, and what a contractor keeps."""
+"""/earnings: what a pace and a per-chart rate come to, and what a contractor keeps, with a chart."""
 
 from __future__ import annotations
 
+import asyncio
+import io
+import logging
+
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.charts import CHART_FILENAME, earnings_png
 from bot.core.earnings import LIMITS
+from bot.core.replies import Reply
 from bot.discord_app.checks import per_user_cooldown
 from bot.discord_app.client import AdvisorBot
-from bot.discord_app.views import send_reply
+from bot.discord_app.embeds import to_embed
+from bot.discord_app.views import NO_MENTIONS, send_reply
+
+log = logging.getLogger(__name__)
 
 # Discord enforces the same bounds as the core in the user's client, before anything is sent.
 ChartsPerHour = app_commands.Range[float, 0.1, float(LIMITS["charts_per_hour"][1])]
@@ -21,6 +31,9 @@ WeeksPerYear = app_commands.Range[float, 1.0, float(LIMITS["weeks_per_year"][1])
 class Earnings(commands.Cog):
     def __init__(self, bot: AdvisorBot) -> None:
         self.bot = bot
+        # One chart drawn at a time: drawing holds the GIL, and a burst of them would starve the
+        # event loop that answers everyone else. Waiting here costs nothing; equal charts come cached.
+        self.drawing = asyncio.Semaphore(1)
 
     @app_commands.command(description="Earnings calculator: charts per hour x pay per chart")
     @app_commands.describe(
@@ -45,7 +58,28 @@ class Earnings(commands.Cog):
         reply = self.bot.advisor.earnings_reply(
             charts_per_hour, rate, hours_per_week, weeks_per_year, compare_charts_per_hour
         )
-        await send_reply(interaction, reply, ephemeral=private)
+        await send_reply(interaction, reply, ephemeral=private)  # an error is always private
+        if reply.kind != "error":
+            # The figures go out at once; the chart follows in an edit, drawn in a worker thread.
+            figures = self.bot.advisor.earnings_with_comparison(
+                charts_per_hour, rate, hours_per_week, weeks_per_year, compare_charts_per_hour
+            )
+            curve = self.bot.advisor.earnings_curve(*figures)
+            async with self.drawing:
+                png = await asyncio.to_thread(earnings_png, curve)
+            await self._attach_chart(interaction, reply, png)
+
+    async def _attach_chart(self, interaction: discord.Interaction, reply: Reply, png: bytes) -> None:
+        embed = to_embed(reply).set_image(url=f"attachment://{CHART_FILENAME}")
+        chart = discord.File(
+            io.BytesIO(png), CHART_FILENAME, description="Weekly gross and net by charts per hour"
+        )
+        try:
+            await interaction.edit_original_response(
+                embed=embed, attachments=[chart], allowed_mentions=NO_MENTIONS
+            )
+        except (discord.HTTPException, aiohttp.ClientError):
+            log.warning("could not attach the earnings chart; the figures stand", exc_info=True)
 
 
 async def setup(bot: AdvisorBot) -> None:
