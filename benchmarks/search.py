@@ -24,6 +24,7 @@ from pathlib import Path
 from bot.core.advisor import Advisor
 from bot.core.evaluation import (
     advisor_responder,
+    advisor_searcher,
     baseline_responder,
     baseline_searcher,
     index_searcher,
@@ -83,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     existing = load_cases(EXISTING_FILE)
     real = topic_documents(advisor.kb)
-    rows = [("advisor", index_searcher(advisor.index), advisor.kb), ("bm25", baseline_searcher(real), None)]
+    rows = [("advisor", advisor_searcher(advisor), advisor.kb), ("bm25", baseline_searcher(real), None)]
     for engine, searcher, _ in rows:
         result = score(searcher, existing)
         timings = latencies_ms(searcher, [c.question for c in existing])

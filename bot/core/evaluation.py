@@ -75,6 +75,17 @@ def index_searcher(index: SearchIndex) -> Searcher:
     return search
 
 
+def advisor_searcher(advisor: Advisor) -> Searcher:
+    """The whole /ask pipeline (cleaning, figures, unknown credentials, search) as a searcher."""
+
+    def search(question: str) -> tuple[str | None, bool]:
+        answer = advisor.ask(question)
+        top = answer.reply.topic_id or (answer.result.matches[0].id if answer.result.matches else None)
+        return top, answer.answered
+
+    return search
+
+
 def baseline_searcher(documents: Sequence[Document]) -> Searcher:
     """Plain BM25 (rank_bm25's BM25Okapi) over the same fields: lower-cased, split on non-letters,
     answering whenever any word matches. The yardstick the advisor's search is compared with."""
