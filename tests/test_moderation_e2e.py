@@ -415,6 +415,9 @@ async def test_pins_whose_message_or_channel_is_gone_are_dropped(world: World, s
     await server.delete_message(while_away, quietly=True)  # while the bot is off
     bot = await start_bot(world.create())
     await world.wait_modlog(f"`ccs` in <#{world.nyc}> is no longer kept current: the message was deleted")
+    # The check after the restart has finished (it still saw Boston), so only the reload's edit can drop it.
+    await bot.get_cog("Pins").sync.idle()  # type: ignore[union-attr]
+    assert [(r.channel_id, r.topic_id) for r in await bot.store.pins()] == [(int(world.boston), "cpc")]
 
     # The bot loses sight of a channel, then the knowledge changes: the edit is refused, the record dropped.
     await server.set_overwrites(world.boston, [obj.make_overwrite(server.guild_id, 0, deny=obj.VIEW_CHANNEL)])
@@ -422,6 +425,8 @@ async def test_pins_whose_message_or_channel_is_gone_are_dropped(world: World, s
     await world.wait_modlog(
         f"`cpc` in <#{world.boston}> is no longer kept current: the bot can no longer see the channel"
     )
+    refused = server.find_requests("PATCH", rf"/channels/{world.boston}/messages/\d+")
+    assert [r.status for r in refused] == [403]  # dropped by the reload's edit, not before it
     assert await bot.store.pins() == []
     assert (
         card((await server.slash("ask", question="what is the cpc"))["data"])["description"]
