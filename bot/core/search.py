@@ -25,6 +25,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.core.decline import DeclineModel, shipped_model
+from bot.core.english import english_frequency
+from bot.core.english import load as load_english
 from bot.core.knowledge import KnowledgeBase
 
 if TYPE_CHECKING:
@@ -57,25 +59,13 @@ RELEVANCE_MAX = W_BM25 + W_EXAMPLE + W_NB
 OOS_RULE = 2.0  # an out-of-scope phrase declines unless jargon weighs more than OOS_RULE times less
 UNKNOWN_DAMPING = 4.0  # unknown words weigh fully up to 4 words, then less
 EVERYDAY_FREQUENCY = 5000  # more common than this in English: a word anyone uses, not the field's jargon
-REAL_WORD_FREQUENCY = 500  # in pyspellchecker's English list; rarer "words" are mostly typos
+REAL_WORD_FREQUENCY = 500  # in pyspellchecker's English list (bot/core/english.py); rarer: mostly typos
 CANDIDATES = 20
 COMMON_SHARE, COMMON_MIN = 0.25, 100  # a word in more topics than this does not pick candidates
 OUT_OF_SCOPE = "\x00out-of-scope"  # a term no topic has: the question is about something else
 _WORD = re.compile(r"[a-z0-9]+")
 _COMPOUND = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"))
-
-
-@lru_cache(maxsize=1)
-def _english() -> dict[str, int]:
-    # pyspellchecker ships an English word-frequency list: loaded once (~0.2 s), used read-only.
-    from spellchecker import SpellChecker
-
-    return dict(SpellChecker().word_frequency.dictionary)
-
-
-def english_frequency(word: str) -> int:
-    return _english().get(word, 0)
 
 
 def normalize(text: str) -> str:
@@ -287,7 +277,7 @@ class SearchIndex:
         self._vocabulary = known
         self._by_frequency = sorted(known, key=lambda w: (-vocabulary[w], w))
         self._repair = lru_cache(maxsize=4096)(self._repair_uncached)
-        _english()  # load the word list now, not on the first question
+        load_english()  # read the word list now, not on the first question
 
     def _analyse(self, text: str) -> list[str]:
         return self.analyzer.terms(self.analyzer.expand(words(text)))
