@@ -1,4 +1,4 @@
-"""How common a word is in everyday English, from a small word list shipped with the package.
+"""English for search and autocomplete: how common a word is, and Snowball's English stemmer.
 
 Search asks two questions of it: is a word real English (so it is never "repaired" as a typo),
 and is it everyday English rather than the field's jargon. english_words.tsv holds pyspellchecker's
@@ -10,8 +10,14 @@ of a second.
 from __future__ import annotations
 
 import bisect
+import importlib
+import importlib.util
+import sys
+import threading
+import types
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 WORDS_FILE = Path(__file__).with_name("english_words.tsv")
 
@@ -42,3 +48,45 @@ def english_frequency(word: str) -> int:
 def load() -> None:
     """Read the list now (a long-running process does it before its first question)."""
     _frequencies()
+
+
+_SNOWBALL = "_coding_advisor_snowball"  # the name Snowball's English module is loaded under
+
+
+class Stemmer:
+    """Snowball's English stemmer, safe to share between threads (large knowledge bases are
+    searched in worker threads; a Snowball stemmer keeps the word being stemmed in itself)."""
+
+    def __init__(self) -> None:
+        self._snowball = _snowball_english()
+        self._lock = threading.Lock()
+
+    def stem(self, word: str) -> str:
+        with self._lock:
+            return str(self._snowball.stemWord(word))
+
+    def __reduce__(self) -> tuple[type[Stemmer], tuple[()]]:
+        return Stemmer, ()  # pickled as "a stemmer": nothing of it is worth keeping
+
+
+def stemmer() -> Stemmer:
+    return Stemmer()
+
+
+def _snowball_english() -> Any:
+    """snowballstemmer's package imports all of its 30 languages (a tenth of a one-question run's
+    start-up): this loads its English module alone, as a module of a package of our own over the
+    same directory, so `import snowballstemmer` elsewhere still gets the real package."""
+    module = sys.modules.get(f"{_SNOWBALL}.english_stemmer")
+    if module is None:
+        try:
+            spec = importlib.util.find_spec("snowballstemmer")  # finds it without running it
+            package = types.ModuleType(_SNOWBALL)
+            package.__path__ = list(spec.submodule_search_locations or ()) if spec else []
+            sys.modules.setdefault(_SNOWBALL, package)
+            module = importlib.import_module(f"{_SNOWBALL}.english_stemmer")
+        except ImportError:  # laid out otherwise: the package's own way
+            import snowballstemmer  # type: ignore[import-untyped]
+
+            return snowballstemmer.stemmer("english")
+    return module.EnglishStemmer()

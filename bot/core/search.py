@@ -21,12 +21,11 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
-import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.core.decline import DeclineModel, shipped_model
-from bot.core.english import english_frequency
+from bot.core.english import english_frequency, stemmer
 from bot.core.english import load as load_english
 from bot.core.knowledge import KnowledgeBase
 
@@ -87,7 +86,7 @@ class Analyzer:
     """Turns text into index terms, the same way for topics and for questions."""
 
     def __init__(self, synonyms: dict[str, str], out_of_scope: Iterable[str] = ()):
-        self._stemmer = snowballstemmer.stemmer("english")
+        self._stemmer = stemmer()
         self._stems: dict[str, str] = {}
         # Phrases are matched on stems, so "doctors offices" finds the synonym "doctor office".
         self._phrases: dict[tuple[str, ...], list[str]] = {}
@@ -113,7 +112,7 @@ class Analyzer:
     def _stem(self, token: str) -> str:
         stem = self._stems.get(token)
         if stem is None:
-            stem = self._stems[token] = self._stemmer.stemWord(token)
+            stem = self._stems[token] = self._stemmer.stem(token)
         return stem
 
     def _key(self, phrase: str) -> tuple[str, ...]:
