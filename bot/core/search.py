@@ -229,6 +229,9 @@ class _Phrasings:
     examples: list[frozenset[str]]  # the terms of each
     head: frozenset[str]  # every term of them
     counts: Counter[str]  # term counts over them, for the word model
+    norms: list[float | None]  # each one's idf-weighted length (None: a term without idf)
+    log_counts: dict[str, float]  # log(count + NB_ALPHA) of each term, for the word model
+    log_total: float  # log(all counts + NB_ALPHA x vocabulary), its denominator
 
 
 @dataclass(frozen=True)
@@ -367,7 +370,19 @@ class SearchIndex:
     def _phrasings_uncached(self, number: int) -> _Phrasings:
         examples = [frozenset(self._names[i] for i in ids) for ids in self._example_ids(number)]
         counts = Counter(self._names[i] for ids in self._example_ids(number) for i in ids)
-        return _Phrasings(examples, frozenset().union(*examples), counts)
+        norms = [
+            math.sqrt(sum(self._idf[t] ** 2 for t in example)) if example <= self._idf.keys() else None
+            for example in examples
+        ]
+        vocabulary = len(self._idf) or 1
+        return _Phrasings(
+            examples,
+            frozenset().union(*examples),
+            counts,
+            norms,
+            {t: math.log(c + NB_ALPHA) for t, c in counts.items()},
+            math.log(counts.total() + NB_ALPHA * vocabulary),
+        )
 
     def _phrased_as(self, terms: list[str]) -> set[int]:
         """The topics with an example phrasing of exactly these terms."""
@@ -467,13 +482,13 @@ class SearchIndex:
 
         Unlike BM25 this learns which everyday words ("worth", "how long", "start") go with which
         topic, from the phrasings moderators wrote; it is a probability over the candidates."""
-        vocabulary = len(self._idf) or 1
+        unseen = math.log(0 + NB_ALPHA)  # a term none of the topic's phrasings has
         logs = {}
         for number in candidates:
-            counts = self._phrasings(number).counts
-            denominator = math.log(counts.total() + NB_ALPHA * vocabulary)
+            phrasings = self._phrasings(number)
+            log_counts, denominator = phrasings.log_counts, phrasings.log_total
             logs[number] = sum(
-                max(math.log(counts.get(t, 0) + NB_ALPHA) for t in group) - denominator
+                max(log_counts.get(t, unseen) for t in group) - denominator
                 for group in groups
                 if group != (OUT_OF_SCOPE,)
             )
@@ -485,12 +500,14 @@ class SearchIndex:
     def _example_similarity(self, number: int, terms: frozenset[str], norm: float) -> float:
         """Best idf-weighted cosine between the question and one of the topic's example phrasings."""
         best = 0.0
-        for example in self._phrasings(number).examples:
+        phrasings = self._phrasings(number)
+        for example, other in zip(phrasings.examples, phrasings.norms, strict=True):
             shared = terms & example
             if not shared:
                 continue
             dot = sum(self._idf[t] ** 2 for t in shared)
-            other = math.sqrt(sum(self._idf[t] ** 2 for t in example))
+            if other is None:  # a phrasing with a term no field has (never, as topics are indexed)
+                other = math.sqrt(sum(self._idf[t] ** 2 for t in example))
             best = max(best, dot / (norm * other))
         return best
 
