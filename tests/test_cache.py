@@ -172,3 +172,22 @@ def test_ask_in_a_fresh_process_reads_the_cache_and_says_the_same(tmp_path: Path
     assert second.stdout == first.stdout and "CPC" in first.stdout
     assert second.stderr == ""
     assert cache.cache_file(tmp_path, default_knowledge_dir()).is_file()
+
+
+def test_an_answer_is_rendered_once_per_place(knowledge: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.core.knowledge import sandbox
+
+    kb = load_knowledge(knowledge)
+    rendered: list[str] = []
+    real = sandbox.render_answer
+
+    def counting(template: object, context: dict[str, object]) -> str:
+        rendered.append(str(context["server_name"]))
+        return real(template, context)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sandbox, "render_answer", counting)
+    topic = next(iter(kb.topics))
+    ohio, texas = Place(server_name="Coders of Ohio"), Place(server_name="Coders of Texas")
+    texts = [kb.render_answer(topic, place) for place in (None, ohio, ohio, texas, ohio, Place())]
+    assert rendered == ["Coders of Ohio", "Coders of Texas"]  # offline: rendered while loading
+    assert texts[1] == texts[2] == texts[4] and texts[0] == texts[5]

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 # knowledge base read back from the cache (bot/core/cache.py) needs neither.
 
 SUFFIXES = (".yaml", ".yml")
+RENDERINGS_KEPT = 4096  # answers kept rendered, per topic and place (see KnowledgeBase.render_answer)
 
 
 @dataclass(frozen=True, order=True)
@@ -93,9 +94,8 @@ class KnowledgeBase:
     chapter_channels: dict[int, str] = field(default_factory=dict, repr=False)
     credential_fit: CredentialFit | None = None  # the /which-credential rules, when a file defines them
     course_criteria: CourseCriteria | None = None  # the /course-check checklist, likewise
-    # topic id -> its answer rendered with no place given (the console, `ask`), kept by the check
-    # that renders every answer while loading
-    _answers: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # (topic id, place) -> the answer rendered there; those with no place are rendered while loading
+    _answers: dict[tuple[str, templates.Place], str] = field(default_factory=dict, repr=False, compare=False)
 
     def template_context(self, place: templates.Place | None = None) -> dict[str, Any]:
         """What an answer template sees where it is shown (see templates.py)."""
@@ -104,21 +104,31 @@ class KnowledgeBase:
         )
 
     def render_answer(self, topic_id: str, place: templates.Place | None = None) -> str:
-        if place is None or place == templates.Place():
-            rendered = self._answers.get(topic_id)
-            if rendered is not None:
-                return rendered
+        """A topic's answer as shown at `place` (a server, a chapter's channel; default: offline).
+
+        The same topic at the same place always renders the same (a template sees nothing else),
+        so each rendering is kept: /ask does not run the template again for every student."""
+        key = (topic_id, place or templates.Place())
+        rendered = self._answers.get(key)
+        if rendered is not None:
+            return rendered
         from bot.core.knowledge import sandbox
 
         template = self._templates.get(topic_id)
         if template is None:  # a knowledge base read from the cache compiles its answers on use
             template = self._templates[topic_id] = _environment().from_string(self.topics[topic_id].answer)
-        return sandbox.render_answer(template, self.template_context(place)).strip()
+        rendered = sandbox.render_answer(template, self.template_context(place)).strip()
+        if len(self._answers) >= RENDERINGS_KEPT:  # places are few, but a chapter's change daily
+            self._answers.clear()
+        self._answers[key] = rendered
+        return rendered
 
     def __getstate__(self) -> dict[str, Any]:
         # Compiled templates are code, which pickle cannot keep: the cache keeps their sources (the
-        # topics' answers) and every answer rendered where no place is given.
-        return {**self.__dict__, "_templates": {}}
+        # topics' answers) and the answers rendered with no place given (the console and `ask`).
+        offline = templates.Place()
+        answers = {key: text for key, text in self._answers.items() if key[1] == offline}
+        return {**self.__dict__, "_templates": {}, "_answers": answers}
 
     def chapter_of(self, channel_ids: Iterable[int]) -> Chapter | None:
         """The chapter of a channel, given its id then its parents' (category; for a thread, its
@@ -894,8 +904,7 @@ def _check_rendered(
         line = parsed.line_of((*location, "answer"))
         try:
             text = sandbox.render_answer(kb._templates[topic.id], context).strip()
-            if place is None:
-                kb._answers[topic.id] = text
+            kb._answers[(topic.id, place or templates.Place())] = text
         except sandbox.MissingData as error:
             empty = next((n for n in _CONTEXT_SECTIONS if error.obj is context[n] and not context[n]), None)
             if empty is not None:  # one problem for the missing section, not one per answer
