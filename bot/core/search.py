@@ -502,9 +502,9 @@ class SearchIndex:
         best = 0.0
         phrasings = self._phrasings(number)
         for example, other in zip(phrasings.examples, phrasings.norms, strict=True):
-            shared = terms & example
-            if not shared:
+            if terms.isdisjoint(example):  # most phrasings: asked without building a set
                 continue
+            shared = terms & example
             dot = sum(self._idf[t] ** 2 for t in shared)
             if other is None:  # a phrasing with a term no field has (never, as topics are indexed)
                 other = math.sqrt(sum(self._idf[t] ** 2 for t in example))
