@@ -1,12 +1,17 @@
-"""Interaction round trip: INTERACTION_CREATE sent -> the bot's callback received, on 127.0.0.1.
+"""Interaction round trip and memory: INTERACTION_CREATE sent -> the bot's callback received, on 127.0.0.1.
 
     python benchmarks/discord_roundtrip.py [--sequential 1000] [--concurrent 200]
 
-Runs the real discord.py client against the Discord-compatible test server (tests/discord_server),
-first a bare discord.py bot that answers "pong" (the library's floor), then the advisor answering
-/ask and /earnings. Prints median and p99 for sequential and concurrent interactions, and the
-ratio of each p99 to the bare bot's, all measured in this one run. "/earnings chart" is the time
-until the chart is attached (the edit that follows the figures); the next /earnings waits for it.
+The Discord-compatible test server (tests/discord_server) runs here; each bot runs in a process of
+its own, as in production, with the real discord.py client: first a bare discord.py bot that
+answers "pong" (the library's floor), then the advisor exactly as `coding-advisor run` starts it
+(its config: a cooldown and a duplicate window that let a benchmark ask the same thing again and
+again). Printed, all measured in this one run:
+- each bot's resident memory (RSS) once connected (commands synced, before any interaction) and
+  after its interactions, and the advisor's against the bare bot's;
+- median and p99 of sequential and concurrent interactions, and each p99 against the bare bot's.
+"/earnings chart" is the time until the chart is attached (the edit that follows the figures); the
+next /earnings waits for it. The machine's load average is printed with the figures.
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,32 +29,50 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import discord
-from discord import app_commands
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.config import CooldownSettings, DiscordSettings, Settings
-from bot.core.advisor import Advisor
 from bot.core.evaluation import median, percentile
-from bot.discord_app.client import create_bot
-from tests.discord_server import FakeDiscord, running_bot
+from tests.discord_server import FakeDiscord
 
 QUESTIONS = ["cpc or ccs", "how do i remove the a", "externship", "1099 self employment tax", "ceus"]
+CONNECT_TIMEOUT = 60.0
+SETTLE = 1.0  # seconds after the commands are synced before memory is read: the bot is idle
 
 
-class PongBot(discord.Client):
-    def __init__(self, guild_id: int) -> None:
-        super().__init__(intents=discord.Intents.default(), allowed_mentions=discord.AllowedMentions.none())
-        self.tree = app_commands.CommandTree(self)
-        self.guild = discord.Object(guild_id)
+def pong_bot(api_base: str, gateway: str, guild_id: int) -> None:
+    """The floor: a bare discord.py bot with one slash command answering "pong" (run in a child)."""
+    import discord
+    import yarl
+    from discord import app_commands
+    from discord.gateway import DiscordWebSocket
+    from discord.http import Route
 
-        @self.tree.command(description="pong")
-        async def ping(interaction: discord.Interaction) -> None:
-            await interaction.response.send_message("pong")
+    class PongBot(discord.Client):
+        def __init__(self) -> None:
+            super().__init__(
+                intents=discord.Intents.default(), allowed_mentions=discord.AllowedMentions.none()
+            )
+            self.tree = app_commands.CommandTree(self)
 
-    async def setup_hook(self) -> None:
-        await self.tree.sync(guild=self.guild)
+            @self.tree.command(description="pong", guild=discord.Object(guild_id))
+            async def ping(interaction: discord.Interaction) -> None:
+                await interaction.response.send_message("pong")
+
+        async def setup_hook(self) -> None:
+            await self.tree.sync(guild=discord.Object(guild_id))
+
+    Route.BASE = api_base
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
+    logging.getLogger("discord").setLevel(logging.ERROR)
+    PongBot().run("fake-bot-token", log_handler=None)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text(encoding="utf-8").splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
 
 
 async def measure(
@@ -74,10 +100,44 @@ async def measure(
     return [await one(n) for n in range(count)]
 
 
-def line(label: str, timings: list[float], floor: float | None) -> str:
-    p99 = percentile(timings, 0.99)
-    ratio = f"{p99 / floor:5.2f}x" if floor else "  floor"
-    return f"{label:<28}{median(timings):>10.2f}{p99:>10.2f}   {ratio}"
+class BotProcess:
+    """A bot in a child process, connected to the server: started, waited for, measured, stopped."""
+
+    def __init__(self, server: FakeDiscord, argv: list[str], env: dict[str, str], command: str) -> None:
+        self.server, self.argv, self.env, self.command = server, argv, env, command
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = Path(tempfile.mkstemp(prefix="bot-", suffix=".log")[1])
+
+    def _synced(self) -> bool | None:
+        listed = self.server.commands.get(str(self.server.guild_id), [])
+        return True if any(c["name"] == self.command for c in listed) else None
+
+    async def __aenter__(self) -> BotProcess:
+        self.server.commands.clear()
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(self.argv, env=self.env, stdout=log, stderr=log)
+        try:
+            await self.server.wait_for(self._synced, timeout=CONNECT_TIMEOUT, what=f"/{self.command} synced")
+        except TimeoutError:
+            await self.__aexit__()
+            raise SystemExit(f"the bot did not connect:\n{self.log.read_text(errors='replace')}") from None
+        await asyncio.sleep(SETTLE)
+        return self
+
+    def rss(self) -> float:
+        assert self.process is not None
+        return rss_mb(self.process.pid)
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        for _ in range(100):
+            if self.process.poll() is not None:
+                break
+            await asyncio.sleep(0.1)
+        else:
+            self.process.kill()
+        self.log.unlink(missing_ok=True)
 
 
 async def main(sequential: int, concurrent: int) -> None:
@@ -86,45 +146,71 @@ async def main(sequential: int, concurrent: int) -> None:
     server = FakeDiscord(openapi=False, check_responses=False)
     server.callback_deadline = 30.0  # measure latency, not Discord's 3 s cut-off
     await server.start()
+    work = Path(tempfile.mkdtemp(prefix="roundtrip-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "CODING_ADVISOR_"))}
     results: dict[str, list[float]] = {}
+    memory: dict[str, tuple[float, float]] = {}
+    modes = (("sequential", sequential, False), ("concurrent", concurrent, True))
     try:
-        async with running_bot(PongBot(int(server.guild_id)), server):
-            for mode, count, parallel in (
-                ("sequential", sequential, False),
-                ("concurrent", concurrent, True),
-            ):
+        pong = [sys.executable, __file__, "--pong-bot", server.api_base, server.gateway_url, server.guild_id]
+        async with BotProcess(server, pong, env, "ping") as bot:
+            connected = bot.rss()
+            for mode, count, parallel in modes:
                 results[f"bare pong, {mode}"] = await measure(server, "ping", lambda n: {}, count, parallel)
-        settings = Settings(
-            discord=DiscordSettings(guild_ids=[int(server.guild_id)]),
-            state_dir=Path(tempfile.mkdtemp()),
-            cooldown=CooldownSettings(rate=1_000_000, per_seconds=1),
-            duplicate_window_seconds=0,
+            memory["bare pong bot"] = connected, bot.rss()
+
+        config = work / "config.yaml"
+        config.write_text(
+            f"discord:\n  guild_ids: [{server.guild_id}]\nstate_dir: {work / 'state'}\n"
+            "cooldown:\n  rate: 1000000\n  per_seconds: 1\nduplicate_window_seconds: 0\n",
+            encoding="utf-8",
         )
-        server.commands.clear()
+        advisor_env = env | {
+            "DISCORD_TOKEN": "fake-bot-token",
+            "DISCORD_API_BASE_URL": server.api_base,
+            "DISCORD_GATEWAY_URL": server.gateway_url,
+        }
+        advisor = [sys.executable, "-m", "bot", "run", "--config", str(config)]
         commands: dict[str, Callable[[int], dict[str, Any]]] = {
             "ask": lambda n: {"question": QUESTIONS[n % len(QUESTIONS)]},
             "earnings": lambda n: {"charts_per_hour": 10 + n % 30, "rate": 0.75, "hours_per_week": 40},
         }
-        async with running_bot(create_bot(settings, Advisor.from_directory()), server):
+        async with BotProcess(server, advisor, advisor_env, "ask") as bot:
+            connected = bot.rss()
             for name, make in commands.items():
-                for mode, count, parallel in (
-                    ("sequential", sequential, False),
-                    ("concurrent", concurrent, True),
-                ):
+                for mode, count, parallel in modes:
                     charts: list[float] | None = [] if name == "earnings" else None
                     results[f"/{name}, {mode}"] = await measure(server, name, make, count, parallel, charts)
                     if charts is not None:
                         results[f"/{name} chart, {mode}"] = charts
+                if name == "ask":
+                    after_ask = bot.rss()
+            memory["advisor bot"] = connected, bot.rss()
     finally:
         await server.stop()
 
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
+    print("resident memory, MB")
+    print(f"{'':<28}{'connected':>10}{'after':>10}   connected vs bare bot")
+    floor_mb = memory["bare pong bot"][0]
+    for label, (connected_mb, after_mb) in memory.items():
+        ratio = f"{connected_mb / floor_mb:5.2f}x" if label != "bare pong bot" else "  floor"
+        print(f"{label:<28}{connected_mb:>10.1f}{after_mb:>10.1f}   {ratio}")
+    print(f"{'advisor bot after /ask':<28}{'':>10}{after_ask:>10.1f}   (before any /earnings chart)")
+    print()
     print(f"{sequential} sequential and {concurrent} concurrent interactions each; milliseconds")
     print(f"{'':<28}{'median':>10}{'p99':>10}   p99 vs bare bot")
     for mode in ("sequential", "concurrent"):
         floor = percentile(results[f"bare pong, {mode}"], 0.99)
-        print(line(f"bare pong, {mode}", results[f"bare pong, {mode}"], None))
+        print(_line(f"bare pong, {mode}", results[f"bare pong, {mode}"], None))
         for name in ("ask", "earnings", "earnings chart"):
-            print(line(f"/{name}, {mode}", results[f"/{name}, {mode}"], floor))
+            print(_line(f"/{name}, {mode}", results[f"/{name}, {mode}"], floor))
+
+
+def _line(label: str, timings: list[float], floor: float | None) -> str:
+    p99 = percentile(timings, 0.99)
+    ratio = f"{p99 / floor:5.2f}x" if floor else "  floor"
+    return f"{label:<28}{median(timings):>10.2f}{p99:>10.2f}   {ratio}"
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -133,7 +219,11 @@ def run(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--sequential", type=int, default=1000)
     parser.add_argument("--concurrent", type=int, default=200)
+    parser.add_argument("--pong-bot", nargs=3, metavar=("API", "GATEWAY", "GUILD"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.pong_bot:
+        pong_bot(args.pong_bot[0], args.pong_bot[1], int(args.pong_bot[2]))
+        return 0
     asyncio.run(main(args.sequential, args.concurrent))
     return 0
 
