@@ -420,6 +420,9 @@ def _options() -> dict[str, Any]:
     return {
         "command_prefix": commands.when_mentioned,
         "intents": discord.Intents.default(),
+        # No cache of recent messages: nothing here reads one (pins use raw events and partial
+        # messages), and discord.py's default keeps the last 1,000 whole, embeds and all.
+        "max_messages": None,
         "allowed_mentions": NO_MENTIONS,
         "tree_cls": AdvisorTree,
         "help_command": None,
