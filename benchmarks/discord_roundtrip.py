@@ -9,7 +9,8 @@ answers "pong" (the library's floor), then the advisor exactly as `coding-adviso
 again). Printed, all measured in this one run:
 - each bot's resident memory (RSS) once connected (commands synced, before any interaction) and
   after its interactions, and the advisor's against the bare bot's;
-- median and p99 of sequential and concurrent interactions, and each p99 against the bare bot's.
+- median and p99 of sequential and concurrent interactions, each p99 against the bare bot's, and
+  the CPU time each bot process spent per interaction.
 "/earnings chart" is the time until the chart is attached (the edit that follows the figures); the
 next /earnings waits for it. The machine's load average is printed with the figures.
 """
@@ -65,6 +66,12 @@ def pong_bot(api_base: str, gateway: str, guild_id: int) -> None:
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
     logging.getLogger("discord").setLevel(logging.ERROR)
     PongBot().run("fake-bot-token", log_handler=None)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -128,6 +135,10 @@ class BotProcess:
         assert self.process is not None
         return rss_mb(self.process.pid)
 
+    def cpu(self) -> float:
+        assert self.process is not None
+        return cpu_seconds(self.process.pid)
+
     async def __aexit__(self, *exc: object) -> None:
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
@@ -150,13 +161,16 @@ async def main(sequential: int, concurrent: int) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "CODING_ADVISOR_"))}
     results: dict[str, list[float]] = {}
     memory: dict[str, tuple[float, float]] = {}
+    cpu: dict[str, float] = {}  # the bot's own CPU milliseconds per interaction
     modes = (("sequential", sequential, False), ("concurrent", concurrent, True))
     try:
         pong = [sys.executable, __file__, "--pong-bot", server.api_base, server.gateway_url, server.guild_id]
         async with BotProcess(server, pong, env, "ping") as bot:
             connected = bot.rss()
             for mode, count, parallel in modes:
+                used = bot.cpu()
                 results[f"bare pong, {mode}"] = await measure(server, "ping", lambda n: {}, count, parallel)
+                cpu[f"bare pong, {mode}"] = (bot.cpu() - used) * 1000 / count
             memory["bare pong bot"] = connected, bot.rss()
 
         config = work / "config.yaml"
@@ -180,7 +194,9 @@ async def main(sequential: int, concurrent: int) -> None:
             for name, make in commands.items():
                 for mode, count, parallel in modes:
                     charts: list[float] | None = [] if name == "earnings" else None
+                    used = bot.cpu()
                     results[f"/{name}, {mode}"] = await measure(server, name, make, count, parallel, charts)
+                    cpu[f"/{name}, {mode}"] = (bot.cpu() - used) * 1000 / count
                     if charts is not None:
                         results[f"/{name} chart, {mode}"] = charts
                 if name == "ask":
@@ -199,18 +215,22 @@ async def main(sequential: int, concurrent: int) -> None:
     print(f"{'advisor bot after /ask':<28}{'':>10}{after_ask:>10.1f}   (before any /earnings chart)")
     print()
     print(f"{sequential} sequential and {concurrent} concurrent interactions each; milliseconds")
-    print(f"{'':<28}{'median':>10}{'p99':>10}   p99 vs bare bot")
+    print(f"{'':<28}{'median':>10}{'p99':>10}   p99 vs bare bot   bot CPU per interaction")
     for mode in ("sequential", "concurrent"):
         floor = percentile(results[f"bare pong, {mode}"], 0.99)
-        print(_line(f"bare pong, {mode}", results[f"bare pong, {mode}"], None))
+        print(_line(f"bare pong, {mode}", results[f"bare pong, {mode}"], None, cpu[f"bare pong, {mode}"]))
         for name in ("ask", "earnings", "earnings chart"):
-            print(_line(f"/{name}, {mode}", results[f"/{name}, {mode}"], floor))
+            label = f"/{name}, {mode}"
+            print(_line(label, results[label], floor, cpu.get(label)))
+    print("(the bot's CPU is the user and system time of its process over the run, divided by its count;")
+    print(" /earnings' includes drawing its chart)")
 
 
-def _line(label: str, timings: list[float], floor: float | None) -> str:
+def _line(label: str, timings: list[float], floor: float | None, cpu_ms: float | None) -> str:
     p99 = percentile(timings, 0.99)
     ratio = f"{p99 / floor:5.2f}x" if floor else "  floor"
-    return f"{label:<28}{median(timings):>10.2f}{p99:>10.2f}   {ratio}"
+    used = f"{cpu_ms:8.2f} ms" if cpu_ms is not None else ""
+    return f"{label:<28}{median(timings):>10.2f}{p99:>10.2f}   {ratio:<16}{used}"
 
 
 def run(argv: list[str] | None = None) -> int:
