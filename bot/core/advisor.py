@@ -28,6 +28,9 @@ from bot.core.tools.course_check import CourseInputError, CourseOffer, CourseVer
 from bot.core.tools.credential_fit import Fit, FitInputError
 
 CATEGORY_MATCH = 0.6  # /topics: below this autocomplete score, a word names no category
+# From this many topics a question or a keystroke of autocomplete can take milliseconds (see
+# benchmarks/scale.py): a face serving many people at once runs them in a worker thread.
+THREAD_MIN = 1_000
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,31 @@ class Advisor:
     def category_suggester(self) -> Suggester:
         return Suggester(category_entries(self.kb))
 
+    @cached_property
+    def _topic_names(self) -> dict[str, str]:
+        """Topic id and lower-cased title -> topic id; the first topic wins, as in the knowledge."""
+        names: dict[str, str] = {}
+        for topic in self.kb.topics.values():
+            names.setdefault(topic.id, topic.id)
+            names.setdefault(topic.title.casefold(), topic.id)
+        return names
+
     def __getstate__(self) -> dict[str, Any]:
         # A cached advisor keeps the knowledge and its index; the suggesters are rebuilt on use.
         return {name: value for name, value in self.__dict__.items() if name in ("kb", "index")}
+
+    @property
+    def worth_a_thread(self) -> bool:
+        """Whether searching and completing here take long enough (milliseconds: THREAD_MIN topics
+        or more) that a face serving many people at once should run them in a worker thread."""
+        return len(self.kb.topics) >= THREAD_MIN
+
+    def warm(self) -> Advisor:
+        """Build now what is otherwise built on first use (autocomplete): before serving, so the
+        first keystroke does not wait for it. Returns itself."""
+        for built_on_use in ("topic_suggester", "credential_suggester", "category_suggester", "_topic_names"):
+            getattr(self, built_on_use)
+        return self
 
     @classmethod
     def from_directory(cls, directory: Path | None = None, cache_dir: Path | None = None) -> Advisor:
@@ -118,8 +143,7 @@ class Advisor:
 
     def topic_id(self, text: str) -> str | None:
         """The topic named by its id or title, in any case (what autocomplete sends), if any."""
-        wanted = text.strip().casefold()
-        return next((t.id for t in self.kb.topics.values() if wanted in (t.id, t.title.casefold())), None)
+        return self._topic_names.get(text.strip().casefold())
 
     def suggest(self, text: str, limit: int = 25, asked: Mapping[str, int] | None = None) -> list[Match]:
         """Topics completing what is typed so far; `asked` (topic id -> times asked) orders an empty box."""

@@ -55,7 +55,7 @@ class KnowledgeReloader:
         directory: Path,
         advisor: Advisor,
         clock: Clock,
-        build: Callable[[Path], Advisor] = Advisor.from_directory,
+        build: Callable[[Path], Advisor] = lambda directory: Advisor.from_directory(directory).warm(),
     ) -> None:
         self.directory = Path(directory)
         self.advisor = advisor

@@ -12,6 +12,7 @@ from bot.discord_app.checks import per_user_cooldown
 from bot.discord_app.choices import topic_choices
 from bot.discord_app.client import AdvisorBot
 from bot.discord_app.embeds import to_embed
+from bot.discord_app.offload import off_loop
 from bot.discord_app.views import NO_MENTIONS, answer_view, send_reply, topics_view
 
 PRIVATE = "Only you will see the answer"
@@ -52,7 +53,7 @@ class Answers(commands.Cog):
     ) -> None:
         advisor = self.bot.advisor  # one knowledge base for the whole request, even if a reload lands
         place = self.bot.place_for(interaction, advisor)
-        answer = advisor.ask(question[:QUESTION_MAX], place)
+        answer = await off_loop(advisor, advisor.ask, question[:QUESTION_MAX], place)
         question_id = await self.bot.log_question(answer, place)
         await self._answer(interaction, answer.reply, private, question_id)
 
@@ -66,14 +67,17 @@ class Answers(commands.Cog):
         private: bool = False,
     ) -> None:
         advisor = self.bot.advisor
-        reply = advisor.faq(topic[:QUESTION_MAX], self.bot.place_for(interaction, advisor))
+        reply = await off_loop(
+            advisor, advisor.faq, topic[:QUESTION_MAX], self.bot.place_for(interaction, advisor)
+        )
         await self._answer(interaction, reply, private)
 
     @faq.autocomplete("topic")
     async def faq_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return topic_choices(self.bot.advisor, current)
+        advisor = self.bot.advisor
+        return await off_loop(advisor, topic_choices, advisor, current)
 
     @app_commands.command(description="Browse every topic by category")
     @app_commands.describe(private=PRIVATE)

@@ -23,6 +23,7 @@ from bot.discord_app.checks import Refused, is_chapter_lead, is_moderator
 from bot.discord_app.choices import topic_choices
 from bot.discord_app.client import AdvisorBot
 from bot.discord_app.embeds import to_embed
+from bot.discord_app.offload import off_loop
 from bot.discord_app.views import NO_MENTIONS, answer_view, send_reply
 from bot.live.pins import PinGone, PinSync, Rendered
 from bot.live.reloader import ReloadResult
@@ -246,7 +247,8 @@ class Pins(commands.Cog):
     async def add_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return topic_choices(self.bot.advisor, current)
+        advisor = self.bot.advisor
+        return await off_loop(advisor, topic_choices, advisor, current)
 
     @pin.command(name="list", description="The pinned FAQs of this channel, or of the whole server")
     @app_commands.describe(everywhere="Every channel of the server, not only this one")
