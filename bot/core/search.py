@@ -230,8 +230,20 @@ class _Phrasings:
     head: frozenset[str]  # every term of them
     counts: Counter[str]  # term counts over them, for the word model
     norms: list[float | None]  # each one's idf-weighted length (None: a term without idf)
-    log_counts: dict[str, float]  # log(count + NB_ALPHA) of each term, for the word model
+    log_counts: _LogCounts  # log(count + NB_ALPHA) of a term, for the word model
     log_total: float  # log(all counts + NB_ALPHA x vocabulary), its denominator
+
+
+class _LogCounts(dict[str, float]):
+    """log(count + NB_ALPHA) of each term asked about, computed on first use and kept."""
+
+    def __init__(self, counts: Counter[str]) -> None:
+        super().__init__()
+        self._counts = counts
+
+    def __missing__(self, term: str) -> float:
+        value = self[term] = math.log(self._counts.get(term, 0) + NB_ALPHA)
+        return value
 
 
 @dataclass(frozen=True)
@@ -328,6 +340,23 @@ class SearchIndex:
             )
             self._starts.append(len(self._topics))
         self._dense: tuple[Any, Any, Any] | None = None  # numpy views of the arrays, for large indexes
+        # Each phrasing's idf-weighted length (NaN: a term with no idf) and each topic's word-model
+        # denominator, computed here once rather than for each question that makes it a candidate.
+        self._example_norms = array("d")
+        for phrasings in map(self._example_ids, range(len(self.documents))):
+            for phrasing in (frozenset(self._names[i] for i in terms) for terms in phrasings):
+                has_idf = phrasing <= self._idf.keys()
+                self._example_norms.append(
+                    math.sqrt(sum(self._idf[t] ** 2 for t in phrasing)) if has_idf else math.nan
+                )
+        terms_known = len(self._idf) or 1
+        self._log_totals = array(
+            "d",
+            (
+                math.log(sum(map(len, phrasings)) + NB_ALPHA * terms_known)
+                for phrasings in map(self._example_ids, range(len(self.documents)))
+            ),
+        )
         self._compounds = compounds
         known = vocabulary.keys() | self.analyzer.synonym_words()
         self._vocabulary = known
@@ -368,20 +397,18 @@ class SearchIndex:
         return [self._example_terms[ends[e - 1] if e else 0 : ends[e]] for e in range(first, last)]
 
     def _phrasings_uncached(self, number: int) -> _Phrasings:
-        examples = [frozenset(self._names[i] for i in ids) for ids in self._example_ids(number)]
-        counts = Counter(self._names[i] for ids in self._example_ids(number) for i in ids)
-        norms = [
-            math.sqrt(sum(self._idf[t] ** 2 for t in example)) if example <= self._idf.keys() else None
-            for example in examples
-        ]
-        vocabulary = len(self._idf) or 1
+        ids = self._example_ids(number)
+        examples = [frozenset(self._names[i] for i in terms) for terms in ids]
+        counts = Counter(self._names[i] for terms in ids for i in terms)
+        first = self._first_example[number]
+        norms = [None if math.isnan(n) else n for n in self._example_norms[first : first + len(ids)]]
         return _Phrasings(
             examples,
             frozenset().union(*examples),
             counts,
             norms,
-            {t: math.log(c + NB_ALPHA) for t, c in counts.items()},
-            math.log(counts.total() + NB_ALPHA * vocabulary),
+            _LogCounts(counts),
+            self._log_totals[number],
         )
 
     def _phrased_as(self, terms: list[str]) -> set[int]:
@@ -482,13 +509,12 @@ class SearchIndex:
 
         Unlike BM25 this learns which everyday words ("worth", "how long", "start") go with which
         topic, from the phrasings moderators wrote; it is a probability over the candidates."""
-        unseen = math.log(0 + NB_ALPHA)  # a term none of the topic's phrasings has
         logs = {}
         for number in candidates:
             phrasings = self._phrasings(number)
             log_counts, denominator = phrasings.log_counts, phrasings.log_total
             logs[number] = sum(
-                max(log_counts.get(t, unseen) for t in group) - denominator
+                max(log_counts[t] for t in group) - denominator
                 for group in groups
                 if group != (OUT_OF_SCOPE,)
             )
