@@ -13,11 +13,10 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-from jinja2 import Template, TemplateError, TemplateSyntaxError
 from pydantic import ValidationError
 
 from bot.core import earnings
@@ -44,7 +43,16 @@ from bot.core.knowledge.model import (
 from bot.core.knowledge.yaml_lines import Location, ParsedYaml, parse
 from bot.core.text import states
 
+if TYPE_CHECKING:
+    from jinja2 import Template
+
+    from bot.core.knowledge.sandbox import AnswerEnvironment
+
+# Parsing YAML and compiling templates import PyYAML and Jinja, in the functions that do it: a
+# knowledge base read back from the cache (bot/core/cache.py) needs neither.
+
 SUFFIXES = (".yaml", ".yml")
+RENDERINGS_KEPT = 4096  # answers kept rendered, per topic and place (see KnowledgeBase.render_answer)
 
 
 @dataclass(frozen=True, order=True)
@@ -86,6 +94,8 @@ class KnowledgeBase:
     chapter_channels: dict[int, str] = field(default_factory=dict, repr=False)
     credential_fit: CredentialFit | None = None  # the /which-credential rules, when a file defines them
     course_criteria: CourseCriteria | None = None  # the /course-check checklist, likewise
+    # (topic id, place) -> the answer rendered there; those with no place are rendered while loading
+    _answers: dict[tuple[str, templates.Place], str] = field(default_factory=dict, repr=False, compare=False)
 
     def template_context(self, place: templates.Place | None = None) -> dict[str, Any]:
         """What an answer template sees where it is shown (see templates.py)."""
@@ -94,7 +104,31 @@ class KnowledgeBase:
         )
 
     def render_answer(self, topic_id: str, place: templates.Place | None = None) -> str:
-        return templates.render_answer(self._templates[topic_id], self.template_context(place)).strip()
+        """A topic's answer as shown at `place` (a server, a chapter's channel; default: offline).
+
+        The same topic at the same place always renders the same (a template sees nothing else),
+        so each rendering is kept: /ask does not run the template again for every student."""
+        key = (topic_id, place or templates.Place())
+        rendered = self._answers.get(key)
+        if rendered is not None:
+            return rendered
+        from bot.core.knowledge import sandbox
+
+        template = self._templates.get(topic_id)
+        if template is None:  # a knowledge base read from the cache compiles its answers on use
+            template = self._templates[topic_id] = _environment().from_string(self.topics[topic_id].answer)
+        rendered = sandbox.render_answer(template, self.template_context(place)).strip()
+        if len(self._answers) >= RENDERINGS_KEPT:  # places are few, but a chapter's change daily
+            self._answers.clear()
+        self._answers[key] = rendered
+        return rendered
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Compiled templates are code, which pickle cannot keep: the cache keeps their sources (the
+        # topics' answers) and the answers rendered with no place given (the console and `ask`).
+        offline = templates.Place()
+        answers = {key: text for key, text in self._answers.items() if key[1] == offline}
+        return {**self.__dict__, "_templates": {}, "_answers": answers}
 
     def chapter_of(self, channel_ids: Iterable[int]) -> Chapter | None:
         """The chapter of a channel, given its id then its parents' (category; for a thread, its
@@ -138,6 +172,13 @@ class KnowledgeBase:
             if wanted in names:
                 return credential
         return None
+
+
+@lru_cache(maxsize=1)
+def _environment() -> AnswerEnvironment:
+    from bot.core.knowledge import sandbox
+
+    return sandbox.make_environment()
 
 
 def knowledge_files(directory: Path) -> list[Path]:
@@ -430,6 +471,8 @@ class _Skipped:
 def _load_file(
     path: Path, raw: bytes, problems: list[Problem], context: Mapping[str, Any], skipped: _Skipped
 ) -> _File | None:
+    import yaml
+
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -799,7 +842,9 @@ def _compile_templates(
     where: Mapping[tuple[str, str], tuple[Path, ParsedYaml, Location]],
     problems: list[Problem],
 ) -> dict[str, Template]:
-    env = templates.make_environment()
+    from jinja2 import TemplateSyntaxError
+
+    env = _environment()
     compiled: dict[str, Template] = {}
     for topic in topics.values():
         try:
@@ -848,21 +893,26 @@ def _check_rendered(
     problems: list[Problem],
 ) -> None:
     """Render every answer as a student would see it and check Discord's limits."""
+    from jinja2 import TemplateError
+
+    from bot.core.knowledge import sandbox
+
     context = kb.template_context(place)
     users: dict[str, list[str]] = {}  # empty collection -> the topics whose answers use it
     for topic in kb.topics.values():
         path, parsed, location = where[("topics", topic.id)]
         line = parsed.line_of((*location, "answer"))
         try:
-            text = templates.render_answer(kb._templates[topic.id], context).strip()
-        except templates.MissingData as error:
+            text = sandbox.render_answer(kb._templates[topic.id], context).strip()
+            kb._answers[(topic.id, place or templates.Place())] = text
+        except sandbox.MissingData as error:
             empty = next((n for n in _CONTEXT_SECTIONS if error.obj is context[n] and not context[n]), None)
             if empty is not None:  # one problem for the missing section, not one per answer
                 users.setdefault(empty, []).append(topic.id)
                 continue
             where_line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
             problems.append(
-                Problem(path, where_line, f"topic `{topic.id}`: {templates.explain_missing(error, context)}")
+                Problem(path, where_line, f"topic `{topic.id}`: {sandbox.explain_missing(error, context)}")
             )
             continue
         except RecursionError as error:
@@ -871,7 +921,7 @@ def _check_rendered(
                 Problem(path, where_line, f"topic `{topic.id}`: the template calls itself without end")
             )
             continue
-        except templates.TemplateLimitError as error:
+        except sandbox.TemplateLimitError as error:
             where_line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
             problems.append(Problem(path, where_line, f"topic `{topic.id}`: {error}"))
             continue
@@ -945,6 +995,10 @@ def _check_rendered_in_chapters(
     """Render every answer in each chapter's channels too (every exam sitting still ahead): a
     template may break, or grow past Discord's limit, only where `chapter` is set. Answers that
     fail outside chapters are reported by _check_rendered alone."""
+    from jinja2 import TemplateError
+
+    from bot.core.knowledge import sandbox
+
     general = place or templates.Place()
     rendering: list[Topic] = []
     for topic in kb.topics.values() if kb.chapters else ():
@@ -960,9 +1014,9 @@ def _check_rendered_in_chapters(
             path, parsed, location = where[("topics", topic.id)]
             try:
                 text = kb.render_answer(topic.id, shown_in)
-            except templates.MissingData as error:
+            except sandbox.MissingData as error:
                 line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
-                why = templates.explain_missing(error, kb.template_context(shown_in))
+                why = sandbox.explain_missing(error, kb.template_context(shown_in))
                 problems.append(Problem(path, line, f"topic `{topic.id}` {label}: {why}"))
                 continue
             except (TemplateError, ValueError, TypeError, ArithmeticError, RecursionError) as error:
