@@ -128,7 +128,7 @@ class Advisor:
         rate: float,
         hours_per_week: float,
         weeks_per_year: float = 52,
-    ) -> earnings.Earnings:
+    ) -> Earnings:
         """Raises earnings.EarningsInputError with a readable message for bad input."""
         return earnings.calculate(charts_per_hour, rate, hours_per_week, weeks_per_year, tax=self.kb.se_tax)
 
@@ -139,7 +139,7 @@ class Advisor:
         hours_per_week: float,
         weeks_per_year: float = 52,
         compare_charts_per_hour: float | None = None,
-    ) -> tuple[earnings.Earnings, earnings.Earnings | None]:
+    ) -> tuple[Earnings, Earnings | None]:
         """The figures at one pace and, optionally, at a second pace with everything else the same."""
         result = self.earnings(charts_per_hour, rate, hours_per_week, weeks_per_year)
         if compare_charts_per_hour is None:

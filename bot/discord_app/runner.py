@@ -12,13 +12,7 @@ import discord
 
 from bot.config import ConfigError, Settings
 from bot.core.advisor import Advisor
-from bot.discord_app.client import (
-    AdvisorBot,
-    ShardedAdvisorBot,
-    apply_endpoints,
-    create_bot,
-    unreachable_guild,
-)
+from bot.discord_app.client import AdvisorBot, apply_endpoints, create_bot, unreachable_guild
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +43,7 @@ def run_bot(settings: Settings) -> int:
     return 0
 
 
-async def _serve(bot: AdvisorBot | ShardedAdvisorBot, token: str) -> None:
+async def _serve(bot: AdvisorBot, token: str) -> None:
     """Run the bot until it stops by itself (raising what stopped it) or a stop signal arrives."""
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()

@@ -22,8 +22,11 @@ MAX_RELATED_BUTTONS = 4
 LABEL_MAX = 80
 
 
-def _bot(interaction: discord.Interaction) -> AdvisorBot:
-    return interaction.client  # type: ignore[return-value]
+def advisor_bot(interaction: discord.Interaction[Any]) -> AdvisorBot:
+    """The bot an interaction came to. discord.py types component callbacks for any client; every
+    component of this package is registered by an AdvisorBot, so that is what comes back."""
+    bot: AdvisorBot = interaction.client
+    return bot
 
 
 def _label(text: str) -> str:
@@ -43,12 +46,12 @@ class RelatedTopicButton(discord.ui.DynamicItem[discord.ui.Button], template=r"f
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> RelatedTopicButton:
         return cls(match["topic"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        bot = _bot(interaction)
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        bot = advisor_bot(interaction)
         if self.topic_id not in bot.advisor.kb.topics:
             await interaction.response.send_message(GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
@@ -78,14 +81,14 @@ class FeedbackButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> FeedbackButton:
         question = match["question"]
         return cls(match["vote"], match["topic"], int(question) if question else None)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         message_id = interaction.message.id if interaction.message else 0
-        counted = await _bot(interaction).record_feedback(
+        counted = await advisor_bot(interaction).record_feedback(
             self.topic_id, self.vote == "yes", (interaction.user.id, message_id), self.question_id
         )
         if not counted:
@@ -116,12 +119,12 @@ class RoadmapPageButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> RoadmapPageButton:
         return cls(int(match["step"]), match["direction"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        bot = _bot(interaction)
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        bot = advisor_bot(interaction)
         steps = len(bot.advisor.kb.roadmap)
         step = max(0, min(self.step, steps - 1))
         reply = bot.advisor.roadmap(step)
@@ -144,13 +147,13 @@ class CategorySelect(discord.ui.DynamicItem[discord.ui.Select], template=r"topic
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Select, match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> CategorySelect:
         return cls()
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        bot = _bot(interaction)
-        values: list[str] = (interaction.data or {}).get("values", [])  # type: ignore[assignment]
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        bot = advisor_bot(interaction)
+        values = self.item.values  # discord.py fills them in from the interaction before the callback
         category = values[0] if values else ""
         if category not in bot.advisor.kb.categories:
             await interaction.response.send_message(
@@ -203,7 +206,7 @@ def topics_view(bot: AdvisorBot) -> discord.ui.View:
 
 
 async def send_reply(
-    interaction: discord.Interaction,
+    interaction: discord.Interaction[AdvisorBot],
     reply: Reply,
     *,
     ephemeral: bool,

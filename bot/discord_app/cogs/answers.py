@@ -22,7 +22,11 @@ class Answers(commands.Cog):
         self.bot = bot
 
     async def _answer(
-        self, interaction: discord.Interaction, reply: Reply, private: bool, question_id: int | None = None
+        self,
+        interaction: discord.Interaction[AdvisorBot],
+        reply: Reply,
+        private: bool,
+        question_id: int | None = None,
     ) -> None:
         """Answer, or point to the same answer given in this channel a moment ago instead of reposting."""
         public_topic = reply.topic_id if not private else None
@@ -46,7 +50,7 @@ class Answers(commands.Cog):
     @per_user_cooldown
     async def ask(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[AdvisorBot],
         question: app_commands.Range[str, 1, QUESTION_MAX],
         private: bool = False,
     ) -> None:
@@ -61,7 +65,7 @@ class Answers(commands.Cog):
     @per_user_cooldown
     async def faq(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[AdvisorBot],
         topic: app_commands.Range[str, 1, QUESTION_MAX],
         private: bool = False,
     ) -> None:
@@ -71,14 +75,14 @@ class Answers(commands.Cog):
 
     @faq.autocomplete("topic")
     async def faq_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[AdvisorBot], current: str
     ) -> list[app_commands.Choice[str]]:
         return topic_choices(self.bot.advisor, current)
 
     @app_commands.command(description="Browse every topic by category")
     @app_commands.describe(private=PRIVATE)
     @per_user_cooldown
-    async def topics(self, interaction: discord.Interaction, private: bool = False) -> None:
+    async def topics(self, interaction: discord.Interaction[AdvisorBot], private: bool = False) -> None:
         reply = self.bot.advisor.topics()
         await interaction.response.send_message(
             embed=to_embed(reply), view=topics_view(self.bot), ephemeral=private, allowed_mentions=NO_MENTIONS

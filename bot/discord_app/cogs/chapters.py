@@ -19,7 +19,7 @@ class Chapters(commands.Cog):
     @app_commands.command(description="Your local chapter: meetings, contacts and exam sittings")
     @app_commands.describe(private="Only you will see it")
     @per_user_cooldown
-    async def chapter(self, interaction: discord.Interaction, private: bool = False) -> None:
+    async def chapter(self, interaction: discord.Interaction[AdvisorBot], private: bool = False) -> None:
         advisor = self.bot.advisor
         found = self.bot.chapter_of(
             interaction.channel or discord.Object(interaction.channel_id or 0), advisor

@@ -23,7 +23,7 @@ class Credentials(commands.Cog):
     @per_user_cooldown
     async def compare(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[AdvisorBot],
         first: app_commands.Range[str, 1, 100],
         second: app_commands.Range[str, 1, 100],
         private: bool = False,
@@ -33,7 +33,7 @@ class Credentials(commands.Cog):
     @compare.autocomplete("first")
     @compare.autocomplete("second")
     async def credential_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[AdvisorBot], current: str
     ) -> list[app_commands.Choice[str]]:
         return [
             app_commands.Choice(name=match.title[:CHOICE_NAME_MAX], value=match.id)

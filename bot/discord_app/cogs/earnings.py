@@ -47,7 +47,7 @@ class Earnings(commands.Cog):
     @per_user_cooldown
     async def earnings(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[AdvisorBot],
         charts_per_hour: ChartsPerHour,
         rate: Rate,
         hours_per_week: HoursPerWeek,
@@ -69,7 +69,9 @@ class Earnings(commands.Cog):
                 png = await asyncio.to_thread(earnings_png, curve)
             await self._attach_chart(interaction, reply, png)
 
-    async def _attach_chart(self, interaction: discord.Interaction, reply: Reply, png: bytes) -> None:
+    async def _attach_chart(
+        self, interaction: discord.Interaction[AdvisorBot], reply: Reply, png: bytes
+    ) -> None:
         embed = to_embed(reply).set_image(url=f"attachment://{CHART_FILENAME}")
         chart = discord.File(
             io.BytesIO(png), CHART_FILENAME, description="Weekly gross and net by charts per hour"

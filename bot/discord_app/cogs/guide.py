@@ -19,14 +19,14 @@ class Guide(commands.Cog):
     @app_commands.command(description="The career path, step by step: credential to remote work")
     @app_commands.describe(private="Only you will see it")
     @per_user_cooldown
-    async def roadmap(self, interaction: discord.Interaction, private: bool = False) -> None:
+    async def roadmap(self, interaction: discord.Interaction[AdvisorBot], private: bool = False) -> None:
         reply = self.bot.advisor.roadmap(0)
         view = roadmap_view(reply, 0, len(self.bot.advisor.kb.roadmap))
         await send_reply(interaction, reply, ephemeral=private, view=view)
 
     @app_commands.command(name="help", description="What I can do and how to ask")
     @app_commands.describe(private="Only you will see it")
-    async def help_command(self, interaction: discord.Interaction, private: bool = False) -> None:
+    async def help_command(self, interaction: discord.Interaction[AdvisorBot], private: bool = False) -> None:
         await send_reply(interaction, help_reply(), ephemeral=private)
 
 

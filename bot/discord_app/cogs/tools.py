@@ -23,15 +23,17 @@ from bot.core.tools.credential_fit import GOAL_LABELS, NO_GOAL_LABEL
 from bot.discord_app.checks import per_user_cooldown
 from bot.discord_app.client import AdvisorBot
 from bot.discord_app.embeds import to_embed
-from bot.discord_app.views import MAX_RELATED_BUTTONS, NO_MENTIONS, RelatedTopicButton, send_reply
+from bot.discord_app.views import (
+    MAX_RELATED_BUTTONS,
+    NO_MENTIONS,
+    RelatedTopicButton,
+    advisor_bot,
+    send_reply,
+)
 
 NO_GOAL = "none"
 NOT_YOURS = "This quiz is someone else's: start your own with `/which-credential`."
 FORM_TITLE = "Check a course"  # Discord: modal titles and labels hold at most 45 characters
-
-
-def _bot(interaction: discord.Interaction) -> AdvisorBot:
-    return interaction.client  # type: ignore[return-value]
 
 
 class QuizButton(
@@ -54,16 +56,16 @@ class QuizButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> QuizButton:
         answers = tuple(a for a in (match["setting"], match["years"], match["goal"]) if a is not None)
         return cls(int(match["user"]), answers)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.user.id != self.user_id:
             await interaction.response.send_message(NOT_YOURS, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
-        reply, view = quiz_step(_bot(interaction), self.user_id, self.answers)
+        reply, view = quiz_step(advisor_bot(interaction), self.user_id, self.answers)
         await interaction.response.edit_message(
             embed=to_embed(reply), view=view, allowed_mentions=NO_MENTIONS
         )
@@ -145,7 +147,7 @@ class CourseForm(discord.ui.Modal, title=FORM_TITLE):
         self.add_item(discord.ui.Label(text="It also includes", component=self.extras))
         self.add_item(discord.ui.Label(text="Price (optional)", component=self.price))
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         credential = self.credential.values[0] if self.credential.values else ""
         extras = [v for v in self.extras.values if v != "none"]
         offer = CourseOffer(credential, self.hours.value, self.books.values, extras, self.price.value)
@@ -169,7 +171,9 @@ class Tools(commands.Cog):
     )
     @app_commands.describe(private="Only you will see it")
     @per_user_cooldown
-    async def which_credential(self, interaction: discord.Interaction, private: bool = False) -> None:
+    async def which_credential(
+        self, interaction: discord.Interaction[AdvisorBot], private: bool = False
+    ) -> None:
         reply, view = quiz_step(self.bot, interaction.user.id, ())
         await send_reply(interaction, reply, ephemeral=private, view=view)
 
@@ -179,7 +183,7 @@ class Tools(commands.Cog):
     )
     @app_commands.describe(private="Only you will see the verdict")
     @per_user_cooldown
-    async def course_check(self, interaction: discord.Interaction, private: bool = False) -> None:
+    async def course_check(self, interaction: discord.Interaction[AdvisorBot], private: bool = False) -> None:
         if self.bot.advisor.kb.course_criteria is None:
             await interaction.response.send_message(
                 "The moderators have not set up the course checklist yet.",
@@ -201,7 +205,7 @@ class Tools(commands.Cog):
     @per_user_cooldown
     async def audit_risk(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[AdvisorBot],
         accuracy: app_commands.Range[float, 0.0, 100.0],
         required: app_commands.Range[float, 0.001, 100.0],
         sample_size: app_commands.Range[int, 1, SAMPLE_SIZE_MAX],
