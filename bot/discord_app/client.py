@@ -15,7 +15,7 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,16 +106,23 @@ class SyncResult:
     unreachable: tuple[int, ...] = ()
 
 
-def apply_endpoints(settings: Settings) -> None:
-    """Point discord.py at another REST base and gateway (a rate-limit proxy, or a test server).
+@contextlib.contextmanager
+def discord_endpoints(api_base_url: str | None, gateway_url: str | None) -> Iterator[None]:
+    """Point discord.py at another REST base and gateway (a rate-limit proxy, or a test server) for
+    the block, and put back what was there when it ends; None keeps discord.py's own.
 
     discord.py has no constructor option for this: REST builds every URL from Route.BASE, and a
     non-sharded client opens its first gateway connection to DiscordWebSocket.DEFAULT_GATEWAY.
     """
-    if settings.discord.api_base_url:
-        discord.http.Route.BASE = settings.discord.api_base_url
-    if settings.discord.gateway_url:
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord.gateway_url)
+    saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    try:
+        if api_base_url:
+            discord.http.Route.BASE = api_base_url
+        if gateway_url:
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+        yield
+    finally:
+        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved
 
 
 class AdvisorTree(app_commands.CommandTree["AdvisorBot"]):
