@@ -23,7 +23,7 @@ from typing import TextIO
 
 from bot.core.advisor import Advisor, Answer
 from bot.core.chapters import chapter_reply, no_chapter_reply
-from bot.core.earnings import EarningsInputError
+from bot.core.earnings import EarningsQuestion
 from bot.core.knowledge.model import COURSE_ITEMS, FIT_GOALS, FIT_SETTINGS
 from bot.core.replies import COMMANDS, QUIZ_QUESTIONS, QUIZ_TITLE, Reply, error_reply, help_reply
 from bot.core.tools.course_check import CourseOffer
@@ -231,18 +231,16 @@ class Console:
             return error_reply(
                 f"Those must be numbers ({wrong}); the rate may be $0.75 or 75c. {EARNINGS_USAGE}"
             )
-        values = [n for n in numbers if n is not None]
-        weeks = values[3] if len(values) > 3 else 52
-        compare = values[4] if len(values) > 4 else None
-        reply = self.advisor.earnings_reply(values[0], values[1], values[2], weeks, compare)
+        charts, rate, hours, *more = (n for n in numbers if n is not None)
+        question = EarningsQuestion(charts, rate, hours, *more)  # more: weeks a year, a pace to compare
+        reply = self.advisor.earnings_reply(question)
         if chart is None or reply.kind == "error":
             return reply
         from bot.charts import ChartError, write_earnings_png
 
         try:
-            figures = self.advisor.earnings_with_comparison(values[0], values[1], values[2], weeks, compare)
-            written = write_earnings_png(chart, self.advisor.earnings_curve(*figures))
-        except (ChartError, EarningsInputError) as error:
+            written = write_earnings_png(chart, self.advisor.earnings_curve(self.advisor.earnings(question)))
+        except ChartError as error:
             return error_reply(f"{error}.")
         return dataclasses.replace(reply, footer=f"{reply.footer} · chart written to {written}")
 

@@ -21,6 +21,7 @@ import pytest
 
 from bot.config import CooldownSettings, DiscordSettings, Settings
 from bot.core.advisor import Advisor
+from bot.core.earnings import LIMITS
 from bot.core.limits import QUESTION_MAX
 from bot.discord_app.client import AdvisorBot, ShardedAdvisorBot, create_bot
 from tests.discord_server import FakeDiscord
@@ -76,8 +77,22 @@ async def test_login_syncs_every_command_to_the_configured_guild(
     assert put.status == 200
     assert {c["name"] for c in put.json} == COMMANDS
     earnings = next(c for c in put.json if c["name"] == "earnings")
-    charts = next(o for o in earnings["options"] if o["name"] == "charts_per_hour")
-    assert charts["max_value"] == 200 and charts["type"] == 10
+    options = {o["name"]: o for o in earnings["options"]}
+    assert options["charts_per_hour"]["type"] == 10  # a number
+    # The same bounds as the console and the CLI: Discord's client refuses what they refuse.
+    for option, bound in (
+        ("charts_per_hour", "charts_per_hour"),
+        ("rate", "pay_per_chart"),
+        ("hours_per_week", "hours_per_week"),
+        ("weeks_per_year", "weeks_per_year"),
+        ("compare_charts_per_hour", "charts_per_hour"),
+    ):
+        limits = LIMITS[bound]
+        assert (options[option]["min_value"], options[option]["max_value"]) == (
+            limits.minimum,
+            limits.maximum,
+        )
+    assert options["charts_per_hour"]["min_value"] == 0.1 and options["charts_per_hour"]["max_value"] == 200
     assert not discord_server.find_requests("PUT", r"/applications/\d+/commands")  # not global as well
 
 

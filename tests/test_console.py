@@ -56,6 +56,8 @@ def test_a_session_of_every_command(console: Console) -> None:
         ("/earnings 25 75 dollars 40", "must be numbers ('dollars')"),
         ("/earnings 25 0.75", "Usage: /earnings"),
         ("/earnings 25 0.75 100", "at most 80"),
+        ("/earnings 0.05 0.75 40", "charts per hour must be at least 0.1, got 0.05"),  # as Discord refuses it
+        ("/earnings 25 0.75 40 52 500", "compared charts per hour must be at most 200"),
         ("/earnings 25 inf 40", "must be numbers ('inf')"),
         ("/earnings nan 0.75 40", "must be numbers ('nan')"),
         ('/ask "unclosed', "Could not read that"),

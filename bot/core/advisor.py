@@ -13,11 +13,12 @@ from pathlib import Path
 from bot.core import earnings, replies
 from bot.core.autocomplete import Suggester, category_entries, credential_entries, topic_entries
 from bot.core.decline import DeclineModel
-from bot.core.earnings import Earnings, EarningsCurve
+from bot.core.earnings import EarningsAnswer, EarningsCurve, EarningsQuestion
 from bot.core.figures import Computed, compute, read_figures
 from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.knowledge.paths import default_knowledge_dir
 from bot.core.knowledge.templates import Place
+from bot.core.limits import CHOICES_MAX
 from bot.core.search import Match, SearchIndex, SearchResult, build_index
 from bot.core.text import clean_message, credential_names, is_greeting, question_part
 from bot.core.tools import audit_risk, course_check, credential_fit
@@ -93,15 +94,17 @@ class Advisor:
         wanted = text.strip().casefold()
         return next((t.id for t in self.kb.topics.values() if wanted in (t.id, t.title.casefold())), None)
 
-    def suggest(self, text: str, limit: int = 25, asked: Mapping[str, int] | None = None) -> list[Match]:
+    def suggest(
+        self, text: str, limit: int = CHOICES_MAX, asked: Mapping[str, int] | None = None
+    ) -> list[Match]:
         """Topics completing what is typed so far; `asked` (topic id -> times asked) orders an empty box."""
         return self.topic_suggester.suggest(text, limit, asked)
 
-    def suggest_credentials(self, text: str, limit: int = 25) -> list[Match]:
+    def suggest_credentials(self, text: str, limit: int = CHOICES_MAX) -> list[Match]:
         """Credentials completing what is typed so far ("cpa" offers the CPC first)."""
         return self.credential_suggester.suggest(text, limit)
 
-    def suggest_categories(self, text: str, limit: int = 25) -> list[Match]:
+    def suggest_categories(self, text: str, limit: int = CHOICES_MAX) -> list[Match]:
         return self.category_suggester.suggest(text, limit)
 
     def category(self, text: str) -> str | None:
@@ -122,49 +125,24 @@ class Advisor:
         }
         return replies.compare_reply(self.kb, first, second, closest)
 
-    def earnings(
-        self,
-        charts_per_hour: float,
-        rate: float,
-        hours_per_week: float,
-        weeks_per_year: float = 52,
-    ) -> Earnings:
-        """Raises earnings.EarningsInputError with a readable message for bad input."""
-        return earnings.calculate(charts_per_hour, rate, hours_per_week, weeks_per_year, tax=self.kb.se_tax)
+    def earnings(self, question: EarningsQuestion, labels: Mapping[str, str] | None = None) -> EarningsAnswer:
+        """The figures for an earnings question, with this knowledge base's tax rules.
 
-    def earnings_with_comparison(
-        self,
-        charts_per_hour: float,
-        rate: float,
-        hours_per_week: float,
-        weeks_per_year: float = 52,
-        compare_charts_per_hour: float | None = None,
-    ) -> tuple[Earnings, Earnings | None]:
-        """The figures at one pace and, optionally, at a second pace with everything else the same."""
-        result = self.earnings(charts_per_hour, rate, hours_per_week, weeks_per_year)
-        if compare_charts_per_hour is None:
-            return result, None
-        return result, self.earnings(compare_charts_per_hour, rate, hours_per_week, weeks_per_year)
+        Raises earnings.EarningsInputError with a readable message for bad input (named by `labels`,
+        input -> label, when given)."""
+        return earnings.answer(question, self.kb.se_tax, labels=labels)
 
-    def earnings_reply(
-        self,
-        charts_per_hour: float,
-        rate: float,
-        hours_per_week: float,
-        weeks_per_year: float = 52,
-        compare_charts_per_hour: float | None = None,
-    ) -> replies.Reply:
+    def earnings_reply(self, question: EarningsQuestion) -> replies.Reply:
+        """The figures as a reply; bad input as an error reply that says which input and why."""
         try:
-            result, other = self.earnings_with_comparison(
-                charts_per_hour, rate, hours_per_week, weeks_per_year, compare_charts_per_hour
-            )
+            answered = self.earnings(question)
         except earnings.EarningsInputError as error:
             return replies.error_reply(f"{error}.")
-        return replies.earnings_reply(result, other)
+        return replies.earnings_reply(answered)
 
-    def earnings_curve(self, result: Earnings, compare: Earnings | None = None) -> EarningsCurve:
-        """The earnings chart's numbers around the figures earnings_with_comparison() gave."""
-        return earnings.curve(result, compare, self.kb.se_tax)
+    def earnings_curve(self, answered: EarningsAnswer) -> EarningsCurve:
+        """The earnings chart's numbers around the figures earnings() gave."""
+        return earnings.curve(answered, self.kb.se_tax)
 
     def topics(self, category: str | None = None) -> replies.Reply:
         """Every category, or one category's topics: named by id, title or a word of it, any case."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 
 import yaml
 
+from bot.core.limits import CHOICE_NAME_MAX
 from bot.core.replies import topic_reply
 from bot.core.search import Document, SearchIndex, topic_documents, words
 from bot.core.text import states
@@ -162,7 +163,7 @@ def synthetic_documents(real: Sequence[Document], total: int, seed: int = 7) -> 
         documents.append(
             Document(
                 id=f"synthetic-{number}",
-                title=title[:100],
+                title=title[:CHOICE_NAME_MAX],
                 fields={
                     "title": title,
                     "aliases": sample(3),

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.core.knowledge import KnowledgeBase, Problem
 from bot.core.knowledge.loader import Reviewed, reviewed_entries
+from bot.core.limits import EMBED_FIELD_VALUE_MAX
 from bot.core.replies import Field, Reply
 
 STALE_MONTHS_DEFAULT = 12
@@ -108,11 +109,17 @@ def status_reply(status: KnowledgeStatus) -> Reply:
     if status.last_problems:
         shown = "\n".join(status.last_problems[:5])
         more = f"\n… and {len(status.last_problems) - 5} more" if len(status.last_problems) > 5 else ""
-        fields.append(Field("Last problem (still serving the last good version)", (shown + more)[:1024]))
+        fields.append(
+            Field(
+                "Last problem (still serving the last good version)", (shown + more)[:EMBED_FIELD_VALUE_MAX]
+            )
+        )
     else:
         fields.append(Field("Last problem", "none"))
     if status.storage_problem:
-        fields.append(Field("Storage (question log and pins are off)", status.storage_problem[:1024]))
+        fields.append(
+            Field("Storage (question log and pins are off)", status.storage_problem[:EMBED_FIELD_VALUE_MAX])
+        )
     return Reply(title="Knowledge base", fields=tuple(fields), kind="info")
 
 

@@ -11,11 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.core.earnings import Earnings
+from bot.core.earnings import Earnings, EarningsAnswer
 from bot.core.figures import Computed
 from bot.core.knowledge import KnowledgeBase
-from bot.core.knowledge.model import EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX, Credential
+from bot.core.knowledge.model import Credential
 from bot.core.knowledge.templates import Place, money, number, percent
+from bot.core.limits import EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX
 from bot.core.search import SearchResult
 from bot.core.tools.audit_risk import AuditRisk, chance
 from bot.core.tools.course_check import Check, CourseVerdict
@@ -191,7 +192,7 @@ def figures_reply(computed: Computed) -> Reply:
                 f"You mentioned {money(f.target.amount)} {_per(f.target.period)}: at these numbers it is "
                 f"**{money(said)}** {_per(f.target.period)}. "
             )
-        fields.extend(earnings_reply(e).fields)
+        fields.extend(earnings_fields(e))
     if f.asks_needed and computed.needed:
         headline = "; ".join(f"{what}: **{value}**" for what, value in computed.needed) + ". " + headline
     fields = [*(Field(what, value, True) for what, value in computed.needed), *fields]
@@ -273,7 +274,7 @@ def compare_reply(
         (label, _credential_cell(a, attr), _credential_cell(b, attr)) for label, attr in _COMPARE_ROWS
     )
     fields = tuple(
-        Field(label, f"**{a.name}:** {first_cell}\n**{b.name}:** {second_cell}"[:1024])
+        Field(label, f"**{a.name}:** {first_cell}\n**{b.name}:** {second_cell}"[:EMBED_FIELD_VALUE_MAX])
         for label, first_cell, second_cell in rows
     )
     related = tuple(TopicRef(c.topic, kb.topics[c.topic].title) for c in (a, b) if c.topic)
@@ -290,10 +291,42 @@ def compare_reply(
     )
 
 
-def earnings_reply(result: Earnings, compare: Earnings | None = None) -> Reply:
-    c = result.contractor
+def earnings_reply(answered: EarningsAnswer) -> Reply:
+    """The figures of an earnings question: pay by period, the contractor's view, the compared pace
+    and the hours a target takes, when asked."""
+    result, compare = answered.earnings, answered.compared
+    fields = list(earnings_fields(result))
+    if compare is not None:
+        diff = compare.annual - result.annual
+        fields.append(
+            Field(
+                f"At {number(compare.charts_per_hour)} charts/h instead",
+                f"{money(compare.weekly)}/week, {money(compare.monthly)}/month, {money(compare.annual)}/year, "
+                f"{money(compare.hourly)}/h ({'+' if diff >= 0 else '−'}{money(abs(diff))} a year)",
+            )
+        )
+    target = answered.question.target_annual
+    if target is not None and answered.hours_for_target is not None:
+        fields.append(
+            Field(
+                f"To gross {money(target)} a year at this pace",
+                f"{answered.hours_for_target:.1f} hours a week",
+            )
+        )
+    body = (
+        "Gross pay before taxes and expenses. Most employers set production standards and expect "
+        "about 95% audited accuracy, so check that the pace is realistic for the chart type."
+    )
     title = f"{number(result.charts_per_hour)} charts/h × {money(result.pay_per_chart)} × {number(result.hours_per_week)} h/week"
-    fields = [
+    return Reply(
+        title=title, body=body, fields=tuple(fields), footer="Figures computed, not quoted", kind="info"
+    )
+
+
+def earnings_fields(result: Earnings) -> tuple[Field, ...]:
+    """Pay by period at one pace, and what a 1099 contractor keeps of it."""
+    c = result.contractor
+    return (
         Field("Charts per week", number(result.charts_per_week), True),
         Field("Weekly", money(result.weekly), True),
         Field("Bi-weekly", money(result.biweekly), True),
@@ -308,22 +341,6 @@ def earnings_reply(result: Earnings, compare: Earnings | None = None) -> Reply:
             f"Half the SE tax ({money(c.se_tax_deduction)}) is deductible; no benefits, no paid time off."
             + (f"\n{c.year_note}" if c.year_note else ""),
         ),
-    ]
-    if compare is not None:
-        diff = compare.annual - result.annual
-        fields.append(
-            Field(
-                f"At {number(compare.charts_per_hour)} charts/h instead",
-                f"{money(compare.weekly)}/week, {money(compare.monthly)}/month, {money(compare.annual)}/year, "
-                f"{money(compare.hourly)}/h ({'+' if diff >= 0 else '−'}{money(abs(diff))} a year)",
-            )
-        )
-    body = (
-        "Gross pay before taxes and expenses. Most employers set production standards and expect "
-        "about 95% audited accuracy, so check that the pace is realistic for the chart type."
-    )
-    return Reply(
-        title=title, body=body, fields=tuple(fields), footer="Figures computed, not quoted", kind="info"
     )
 
 

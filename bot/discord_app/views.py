@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.core.limits import BUTTON_LABEL_MAX, SELECT_OPTION_TEXT_MAX, SELECT_OPTIONS_MAX
 from bot.core.replies import Reply
-from bot.discord_app.embeds import page_count, to_embed
+from bot.discord_app.embeds import clip, page_count, to_embed
 
 if TYPE_CHECKING:
     from bot.discord_app.client import AdvisorBot
@@ -19,7 +20,6 @@ log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 GONE = "That topic is no longer in the knowledge base. Try `/topics` to browse what is there now."
 MAX_RELATED_BUTTONS = 4
-LABEL_MAX = 80
 
 
 def advisor_bot(interaction: discord.Interaction[Any]) -> AdvisorBot:
@@ -29,17 +29,15 @@ def advisor_bot(interaction: discord.Interaction[Any]) -> AdvisorBot:
     return bot
 
 
-def _label(text: str) -> str:
-    return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
-
-
 class RelatedTopicButton(discord.ui.DynamicItem[discord.ui.Button], template=r"faq:(?P<topic>[a-z0-9-]+)"):
     """Opens a related topic, privately for whoever clicked, so a channel is not flooded."""
 
     def __init__(self, topic_id: str, title: str = "Related") -> None:
         super().__init__(
             discord.ui.Button(
-                label=_label(title), style=discord.ButtonStyle.secondary, custom_id=f"faq:{topic_id}"
+                label=clip(title, BUTTON_LABEL_MAX),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"faq:{topic_id}",
             )
         )
         self.topic_id = topic_id
@@ -196,9 +194,12 @@ def roadmap_view(reply: Reply, step: int, steps: int) -> discord.ui.View:
 def topics_view(bot: AdvisorBot) -> discord.ui.View:
     options = [
         discord.SelectOption(
-            label=_label(c.title), value=c.id, description=c.description[:100], emoji=c.emoji or None
+            label=clip(c.title, SELECT_OPTION_TEXT_MAX),
+            value=c.id,
+            description=clip(c.description, SELECT_OPTION_TEXT_MAX),
+            emoji=c.emoji or None,
         )
-        for c in list(bot.advisor.kb.categories.values())[:25]
+        for c in list(bot.advisor.kb.categories.values())[:SELECT_OPTIONS_MAX]
     ]
     view = discord.ui.View(timeout=None)
     view.add_item(CategorySelect(options))

@@ -23,13 +23,8 @@ from pydantic import ValidationError
 from bot.core import earnings
 from bot.core.knowledge import templates
 from bot.core.knowledge.model import (
-    CHOICE_NAME_MAX,
     COURSE_ITEMS,
-    EMBED_DESCRIPTION_MAX,
-    EMBED_FIELD_VALUE_MAX,
-    EMBED_TOTAL_MAX,
     FIT_SETTINGS,
-    SELECT_OPTIONS_MAX,
     Category,
     Chapter,
     CourseCriteria,
@@ -42,6 +37,13 @@ from bot.core.knowledge.model import (
     Topic,
 )
 from bot.core.knowledge.yaml_lines import Location, ParsedYaml, parse
+from bot.core.limits import (
+    CHOICE_NAME_MAX,
+    EMBED_DESCRIPTION_MAX,
+    EMBED_FIELD_VALUE_MAX,
+    EMBED_TOTAL_MAX,
+    SELECT_OPTIONS_MAX,
+)
 from bot.core.text import states
 
 SUFFIXES = (".yaml", ".yml")
@@ -596,7 +598,12 @@ def _merge(parts: list[_File], problems: list[Problem], skipped: _Skipped) -> _M
 
     if len(categories) > SELECT_OPTIONS_MAX:
         first = next(iter(categories))
-        report("categories", first, (), f"{len(categories)} categories: /topics can offer at most 25")
+        report(
+            "categories",
+            first,
+            (),
+            f"{len(categories)} categories: /topics can offer at most {SELECT_OPTIONS_MAX}",
+        )
     titles: dict[str, str] = {}
     for topic in topics.values():
         if topic.category not in categories and not skipped.explains("categories", topic.category):

@@ -430,16 +430,5 @@ def template_context(
         "credentials": dict(credentials),
         "presets": dict(presets),
         "se_tax": se_tax,
-        "earnings": partial(_earnings, tax=se_tax),
+        "earnings": partial(earnings.calculate, tax=se_tax),
     }
-
-
-def _earnings(
-    charts_per_hour: float,
-    pay_per_chart: float,
-    hours_per_week: float,
-    weeks_per_year: float = 52,
-    *,
-    tax: SelfEmploymentTax,
-) -> earnings.Earnings:
-    return earnings.calculate(charts_per_hour, pay_per_chart, hours_per_week, weeks_per_year, tax=tax)

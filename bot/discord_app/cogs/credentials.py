@@ -24,8 +24,8 @@ class Credentials(commands.Cog):
     async def compare(
         self,
         interaction: discord.Interaction[AdvisorBot],
-        first: app_commands.Range[str, 1, 100],
-        second: app_commands.Range[str, 1, 100],
+        first: app_commands.Range[str, 1, CHOICE_NAME_MAX],
+        second: app_commands.Range[str, 1, CHOICE_NAME_MAX],
         private: bool = False,
     ) -> None:
         await send_reply(interaction, self.bot.advisor.compare(first, second), ephemeral=private)

@@ -169,7 +169,7 @@ class Pins(commands.Cog):
     @pin.command(name="add", description="Post a topic in this channel and pin it; it is kept current")
     @app_commands.describe(topic="Start typing: a topic or a keyword")
     async def add(
-        self, interaction: discord.Interaction[AdvisorBot], topic: app_commands.Range[str, 1, 100]
+        self, interaction: discord.Interaction[AdvisorBot], topic: app_commands.Range[str, 1, CHOICE_NAME_MAX]
     ) -> None:
         if await self._refuse_if_off(interaction):
             return
@@ -273,7 +273,7 @@ class Pins(commands.Cog):
     @pin.command(name="remove", description="Unpin a FAQ in this channel and delete the bot's message")
     @app_commands.describe(topic="A pinned topic of this channel")
     async def remove(
-        self, interaction: discord.Interaction[AdvisorBot], topic: app_commands.Range[str, 1, 100]
+        self, interaction: discord.Interaction[AdvisorBot], topic: app_commands.Range[str, 1, CHOICE_NAME_MAX]
     ) -> None:
         if await self._refuse_if_off(interaction):
             return

@@ -15,14 +15,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.knowledge.model import CODE_SETS, FIT_GOALS, FIT_SETTINGS, SELECT_OPTIONS_MAX
+from bot.core.knowledge.model import CODE_SETS, FIT_GOALS, FIT_SETTINGS
+from bot.core.limits import SELECT_OPTION_TEXT_MAX, SELECT_OPTIONS_MAX
 from bot.core.replies import Reply, experience_label, quiz_reply
 from bot.core.tools.audit_risk import SAMPLE_SIZE_MAX
 from bot.core.tools.course_check import CourseOffer
 from bot.core.tools.credential_fit import GOAL_LABELS, NO_GOAL_LABEL
 from bot.discord_app.checks import per_user_cooldown
 from bot.discord_app.client import AdvisorBot
-from bot.discord_app.embeds import to_embed
+from bot.discord_app.embeds import clip, to_embed
 from bot.discord_app.views import (
     MAX_RELATED_BUTTONS,
     NO_MENTIONS,
@@ -113,7 +114,9 @@ class CourseForm(discord.ui.Modal, title=FORM_TITLE):
             custom_id="course:credential",
             placeholder="Pick the credential",
             options=[
-                discord.SelectOption(label=f"{c.name} — {c.full_name}"[:100], value=c.id)
+                discord.SelectOption(
+                    label=clip(f"{c.name} — {c.full_name}", SELECT_OPTION_TEXT_MAX), value=c.id
+                )
                 for c in list(kb.credentials.values())[:SELECT_OPTIONS_MAX]
             ],
         )
@@ -132,7 +135,9 @@ class CourseForm(discord.ui.Modal, title=FORM_TITLE):
         self.extras = discord.ui.Select[CourseForm](
             custom_id="course:extras",
             placeholder="Pick everything it includes",
-            options=[discord.SelectOption(label=i.label[:100], value=i.id) for i in items]
+            options=[
+                discord.SelectOption(label=clip(i.label, SELECT_OPTION_TEXT_MAX), value=i.id) for i in items
+            ]
             or [discord.SelectOption(label="(nothing to pick)", value="none")],
             min_values=0,
             max_values=max(len(items), 1),
