@@ -18,7 +18,7 @@ from discord.ext import commands
 from bot.core.knowledge.model import CODE_SETS, FIT_GOALS, FIT_SETTINGS
 from bot.core.limits import SELECT_OPTION_TEXT_MAX, SELECT_OPTIONS_MAX
 from bot.core.replies import Reply, experience_label, quiz_reply
-from bot.core.tools.audit_risk import SAMPLE_SIZE_MAX
+from bot.core.tools.audit_risk import RATE_MAX, REQUIRED_MIN, SAMPLE_SIZE_MAX
 from bot.core.tools.course_check import CourseOffer
 from bot.core.tools.credential_fit import GOAL_LABELS, NO_GOAL_LABEL
 from bot.discord_app.checks import per_user_cooldown
@@ -211,8 +211,8 @@ class Tools(commands.Cog):
     async def audit_risk(
         self,
         interaction: discord.Interaction[AdvisorBot],
-        accuracy: app_commands.Range[float, 0.0, 100.0],
-        required: app_commands.Range[float, 0.001, 100.0],
+        accuracy: app_commands.Range[float, 0.0, RATE_MAX],
+        required: app_commands.Range[float, REQUIRED_MIN, RATE_MAX],
         sample_size: app_commands.Range[int, 1, SAMPLE_SIZE_MAX],
         private: bool = False,
     ) -> None:
