@@ -303,9 +303,7 @@ class Console:
 
     def _roadmap(self, args: list[str], rest: str) -> Reply:
         """One page per step, as the Discord buttons page through them."""
-        steps = [self.advisor.roadmap(i) for i in range(max(len(self.advisor.kb.roadmap), 1))]
-        pages = tuple(f"**{s.title}**\n{s.body}" for s in steps)
-        return Reply(title="Career roadmap", body="\n\n".join(pages), pages=pages, kind="info")
+        return self.advisor.roadmap_pages()
 
     def _chapter(self, args: list[str], rest: str) -> Reply:
         """A terminal has no channel: a chapter by id, or the list of them."""

@@ -151,7 +151,12 @@ class Advisor:
         return replies.topics_reply(self.kb, self.category(category) or category.strip())
 
     def roadmap(self, step: int = 0) -> replies.Reply:
+        """One step of the career path (Discord's buttons page through them)."""
         return replies.roadmap_reply(self.kb, step)
+
+    def roadmap_pages(self) -> replies.Reply:
+        """The whole career path, one page per step (the console pages through it)."""
+        return replies.roadmap_pages_reply(self.kb)
 
     # --- decision tools ---------------------------------------------------------------------
 

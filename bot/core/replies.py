@@ -355,9 +355,7 @@ def topics_reply(kb: KnowledgeBase, category_id: str | None = None) -> Reply:
             )
         topics = [t for t in kb.topics.values() if t.category == category_id]
         body = "\n".join(f"- **{t.title}** — `/faq {t.id}`" for t in topics)
-        return Reply(
-            title=f"{category.emoji or ''} {category.title}".strip(), body=body, pages=split_pages(body)
-        )
+        return Reply(title=f"{category.emoji or ''} {category.title}".strip(), body=body)
     lines = []
     for category in kb.categories.values():
         count = sum(1 for t in kb.topics.values() if t.category == category.id)
@@ -383,6 +381,13 @@ def roadmap_reply(kb: KnowledgeBase, step: int = 0) -> Reply:
         related=tuple(TopicRef(t, kb.topics[t].title) for t in current.topics),
         kind="info",
     )
+
+
+def roadmap_pages_reply(kb: KnowledgeBase) -> Reply:
+    """The whole career path, one page per step, for a face that pages through one reply (the console)."""
+    steps = [roadmap_reply(kb, step) for step in range(max(len(kb.roadmap), 1))]
+    pages = tuple(f"**{s.title}**\n{s.body}" for s in steps)
+    return Reply(title="Career roadmap", body="\n\n".join(pages), pages=pages, kind="info")
 
 
 QUIZ_TITLE = "Which credential fits you?"
