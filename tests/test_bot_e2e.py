@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from bot.config import CooldownSettings, DiscordSettings, Settings
+from bot.core import replies
 from bot.core.advisor import Advisor
 from bot.core.earnings import LIMITS
 from bot.core.limits import QUESTION_MAX
@@ -29,8 +30,9 @@ from tests.discord_server import FakeDiscord
 if TYPE_CHECKING:
     from tests.discord_server.fixtures import StartBot
 
-COMMANDS = {"ask", "faq", "compare", "earnings", "topics", "roadmap", "help", "chapter", "kb", "pin"}
-COMMANDS |= {"which-credential", "course-check", "audit-risk"}
+STUDENT_COMMANDS = {"ask", "faq", "compare", "earnings", "topics", "roadmap", "help", "chapter"}
+STUDENT_COMMANDS |= {"which-credential", "course-check", "audit-risk"}
+COMMANDS = STUDENT_COMMANDS | {"kb", "pin"}  # and the moderators' groups
 CALLBACK = r"/interactions/\d+/[^/]+/callback"
 EPHEMERAL = 64
 
@@ -76,6 +78,9 @@ async def test_login_syncs_every_command_to_the_configured_guild(
     [put] = discord_server.find_requests("PUT", r"/applications/\d+/guilds/\d+/commands")
     assert put.status == 200
     assert {c["name"] for c in put.json} == COMMANDS
+    # Described as /help and the console list them: one list of commands.
+    described = {c["name"]: c["description"] for c in put.json if c["name"] in STUDENT_COMMANDS}
+    assert described == {c.name: c.description for c in replies.COMMANDS}
     earnings = next(c for c in put.json if c["name"] == "earnings")
     options = {o["name"]: o for o in earnings["options"]}
     assert options["charts_per_hour"]["type"] == 10  # a number

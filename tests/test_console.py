@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.console import Console
+from bot.console import EARNINGS_USAGE, Console
 from bot.core.advisor import Advisor
+from bot.core.replies import COMMANDS
 from tests.helpers import CREDENTIALS, curve_for, png_size, write_knowledge
 
 
@@ -197,3 +198,12 @@ def test_the_roadmap_comes_in_the_pages_discord_shows(console: Console) -> None:
 def test_help_mentions_tab_and_quit(console: Console) -> None:
     text = console.handle("/help")
     assert "/quit" in text and "Tab" in text
+
+
+def test_the_console_runs_and_completes_every_command_help_lists(console: Console) -> None:
+    names = [c.name for c in COMMANDS]
+    assert list(console.commands) == names
+    assert list(console.command_help()) == [*names, "quit"]
+    text = console.handle("/help")
+    assert all(f"{c.usage} — {c.about}" in text for c in COMMANDS)
+    assert EARNINGS_USAGE.startswith("Usage: /earnings CHARTS_PER_HOUR RATE HOURS_PER_WEEK [WEEKS_PER_YEAR]")

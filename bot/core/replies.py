@@ -517,29 +517,60 @@ def audit_risk_reply(kb: KnowledgeBase, risk: AuditRisk) -> Reply:
     )
 
 
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("/ask question", "ask anything about a medical-coding career"),
-    ("/faq topic", "open one topic (autocomplete helps)"),
-    ("/compare first second", "compare two credentials, e.g. /compare cpc ccs"),
-    (
-        "/earnings charts_per_hour rate hours_per_week [weeks_per_year] [compare_charts_per_hour]",
-        "pay calculator, with a chart of weekly pay by pace",
+@dataclass(frozen=True)
+class Command:
+    """A student's command, as /help lists it, the console runs it and Discord describes it."""
+
+    name: str
+    arguments: str  # as /help shows them: `[...]` is optional
+    about: str  # what it does, in a few words (Discord shows it capitalised, at most 100 characters)
+
+    @property
+    def usage(self) -> str:
+        return f"/{self.name} {self.arguments}".rstrip()
+
+    @property
+    def description(self) -> str:
+        """The slash command's description."""
+        return self.about[0].upper() + self.about[1:]
+
+
+# The one list: /help shows it, the console runs (and completes) each of these, and the Discord
+# commands take their descriptions from it.
+COMMANDS: tuple[Command, ...] = (
+    Command("ask", "question", "ask anything about a medical-coding career"),
+    Command("faq", "topic", "open one topic of the FAQ (autocomplete helps)"),
+    Command("compare", "first second", "compare two credentials side by side, e.g. /compare cpc ccs"),
+    Command(
+        "earnings",
+        "charts_per_hour rate hours_per_week [weeks_per_year] [compare_charts_per_hour]",
+        "pay calculator: charts per hour x pay per chart, with a chart of weekly pay by pace",
     ),
-    ("/which-credential", "a three-question quiz: which credential fits where you want to work"),
-    ("/course-check", "check a course against what its credential needs: complete or introductory?"),
-    (
-        "/audit-risk accuracy required sample_size",
-        "how often an accuracy audit fails, and the accuracy that passes",
+    Command("which-credential", "", "a three-question quiz: which credential fits where you want to work"),
+    Command(
+        "course-check", "", "check a course against what its credential needs: complete or introductory?"
     ),
-    ("/topics [category]", "browse every topic"),
-    ("/roadmap", "the career path, step by step"),
-    ("/chapter", "your local chapter: meetings, contacts, exam sittings"),
-    ("/help", "this list"),
+    Command(
+        "audit-risk",
+        "accuracy required sample_size",
+        "how often an accuracy audit fails you, and the accuracy that passes",
+    ),
+    Command("topics", "[category]", "browse every topic by category"),
+    Command("roadmap", "", "the career path, step by step: credential to remote work"),
+    Command("chapter", "", "your local chapter: meetings, contacts and exam sittings"),
+    Command("help", "", "what I can do and how to ask"),
 )
 
 
+def command(name: str) -> Command:
+    """The command of that name in COMMANDS."""
+    return next(c for c in COMMANDS if c.name == name)
+
+
 def help_reply(extra: Sequence[tuple[str, str]] = ()) -> Reply:
-    body = "\n".join(f"`{usage}` — {what}" for usage, what in (*COMMANDS, *extra))
+    """The list of commands, and a face's own (`extra`: usage, what it does)."""
+    lines = [*((c.usage, c.about) for c in COMMANDS), *extra]
+    body = "\n".join(f"`{usage}` — {what}" for usage, what in lines)
     return Reply(
         title="How I can help",
         body=body

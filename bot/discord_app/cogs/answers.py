@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.limits import QUESTION_MAX
-from bot.core.replies import Reply
+from bot.core.replies import Reply, command
 from bot.discord_app.checks import per_user_cooldown
 from bot.discord_app.choices import topic_choices
 from bot.discord_app.client import AdvisorBot
@@ -45,7 +45,7 @@ class Answers(commands.Cog):
         if public_topic and message is not None:
             self.bot.remember_answer(interaction.channel_id, public_topic, message.jump_url)
 
-    @app_commands.command(description="Ask anything about a medical-coding career")
+    @app_commands.command(description=command("ask").description)
     @app_commands.describe(question="Your question, in your own words", private=PRIVATE)
     @per_user_cooldown
     async def ask(
@@ -60,7 +60,7 @@ class Answers(commands.Cog):
         question_id = await self.bot.log_question(answer, place)
         await self._answer(interaction, answer.reply, private, question_id)
 
-    @app_commands.command(description="Open one topic of the FAQ")
+    @app_commands.command(description=command("faq").description)
     @app_commands.describe(topic="Start typing: a topic, a question or a keyword", private=PRIVATE)
     @per_user_cooldown
     async def faq(
@@ -79,7 +79,7 @@ class Answers(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         return topic_choices(self.bot.advisor, current)
 
-    @app_commands.command(description="Browse every topic by category")
+    @app_commands.command(description=command("topics").description)
     @app_commands.describe(private=PRIVATE)
     @per_user_cooldown
     async def topics(self, interaction: discord.Interaction[AdvisorBot], private: bool = False) -> None:

@@ -7,6 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.limits import CHOICE_NAME_MAX, CHOICES_MAX
+from bot.core.replies import command
 from bot.discord_app.checks import per_user_cooldown
 from bot.discord_app.client import AdvisorBot
 from bot.discord_app.views import send_reply
@@ -16,7 +17,7 @@ class Credentials(commands.Cog):
     def __init__(self, bot: AdvisorBot) -> None:
         self.bot = bot
 
-    @app_commands.command(description="Compare two credentials side by side, e.g. CPC and CCS")
+    @app_commands.command(description=command("compare").description)
     @app_commands.describe(
         first="A credential, e.g. CPC", second="Another one, e.g. CCS", private="Only you will see it"
     )

@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.charts import CHART_FILENAME, earnings_png
 from bot.core.earnings import DEFAULT_WEEKS_PER_YEAR, LIMITS, EarningsQuestion
-from bot.core.replies import Reply
+from bot.core.replies import Reply, command
 from bot.discord_app.checks import per_user_cooldown
 from bot.discord_app.client import AdvisorBot
 from bot.discord_app.embeds import to_embed
@@ -38,7 +38,7 @@ class Earnings(commands.Cog):
         # event loop that answers everyone else. Waiting here costs nothing; equal charts come cached.
         self.drawing = asyncio.Semaphore(1)
 
-    @app_commands.command(description="Earnings calculator: charts per hour x pay per chart")
+    @app_commands.command(description=command("earnings").description)
     @app_commands.describe(
         charts_per_hour="Charts you code per hour, e.g. 12",
         rate="Pay per chart in US dollars, e.g. 0.75",

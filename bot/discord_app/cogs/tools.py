@@ -17,7 +17,7 @@ from discord.ext import commands
 
 from bot.core.knowledge.model import CODE_SETS, FIT_GOALS, FIT_SETTINGS
 from bot.core.limits import SELECT_OPTION_TEXT_MAX, SELECT_OPTIONS_MAX
-from bot.core.replies import Reply, experience_label, quiz_reply
+from bot.core.replies import Reply, command, experience_label, quiz_reply
 from bot.core.tools.audit_risk import RATE_MAX, REQUIRED_MIN, SAMPLE_SIZE_MAX
 from bot.core.tools.course_check import CourseOffer
 from bot.core.tools.credential_fit import GOAL_LABELS, NO_GOAL_LABEL
@@ -172,7 +172,7 @@ class Tools(commands.Cog):
 
     @app_commands.command(
         name="which-credential",
-        description="A three-question quiz: which credential fits where you want to work",
+        description=command("which-credential").description,
     )
     @app_commands.describe(private="Only you will see it")
     @per_user_cooldown
@@ -184,7 +184,7 @@ class Tools(commands.Cog):
 
     @app_commands.command(
         name="course-check",
-        description="Check a course against what its credential needs: complete or introductory?",
+        description=command("course-check").description,
     )
     @app_commands.describe(private="Only you will see the verdict")
     @per_user_cooldown
@@ -198,9 +198,7 @@ class Tools(commands.Cog):
             return
         await interaction.response.send_modal(CourseForm(self.bot, private))
 
-    @app_commands.command(
-        name="audit-risk", description="How often an accuracy audit fails you, and the accuracy that passes"
-    )
+    @app_commands.command(name="audit-risk", description=command("audit-risk").description)
     @app_commands.describe(
         accuracy="Your true accuracy: 0.95 or 95 (%)",
         required="The accuracy the audit requires: 0.96 or 96 (%)",
