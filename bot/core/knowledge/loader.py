@@ -183,38 +183,39 @@ def load_knowledge(
         if loaded is not None:
             parts.append(loaded)
 
-    categories, topics, credentials, presets, se_tax, synonyms, where = _merge(parts, problems, skipped)
-    roadmap = _roadmap(parts, topics, problems, skipped)
+    merged = _merge(parts, problems)
+    _check_references(merged, problems, skipped)
+    roadmap = _roadmap(parts, merged.topics, problems, skipped)
     chapters, chapter_channels, chapter_where = _chapters(parts, problems)
-    fit, criteria = _tools(parts, credentials, topics, problems, skipped)
+    fit, criteria = _tools(parts, merged.credentials, merged.topics, problems, skipped)
     out_of_scope = tuple(dict.fromkeys(w.casefold() for file in parts for w in file.part.out_of_scope))
-    kb_templates = _compile_templates(topics, where, problems)
+    kb_templates = _compile_templates(merged.topics, merged.where, problems)
     problems += skipped.notes(problems)
-    if se_tax is None and "self_employment_tax" not in skipped.sections:
+    if merged.se_tax is None and "self_employment_tax" not in skipped.sections:
         problems.append(
             Problem(directory, 0, "no `self_employment_tax:` section: add it (see knowledge/earnings.yaml)")
         )
-    if problems or se_tax is None:
+    if problems or merged.se_tax is None:
         raise KnowledgeError(problems)
     kb = KnowledgeBase(
-        categories,
-        topics,
-        credentials,
-        presets,
-        se_tax,
-        synonyms,
-        out_of_scope,
-        roadmap,
-        digest.value(),
-        kb_templates,
-        chapters,
-        chapter_channels,
+        categories=merged.categories,
+        topics=merged.topics,
+        credentials=merged.credentials,
+        presets=merged.presets,
+        se_tax=merged.se_tax,
+        synonyms=merged.synonyms,
+        out_of_scope=out_of_scope,
+        roadmap=roadmap,
+        version=digest.value(),
+        _templates=kb_templates,
+        chapters=chapters,
+        chapter_channels=chapter_channels,
         credential_fit=fit,
         course_criteria=criteria,
     )
     _check_chapters(kb, chapter_where, problems)
-    _check_rendered(kb, directory, where, place, problems)
-    _check_rendered_in_chapters(kb, where, place, problems)
+    _check_rendered(kb, directory, merged.where, place, problems)
+    _check_rendered_in_chapters(kb, merged.where, place, problems)
     if problems:
         raise KnowledgeError(problems)
     return kb
@@ -518,18 +519,27 @@ def _load_valid_part(
 
 # --- across files -----------------------------------------------------------------------------
 
-_Merged = tuple[
-    dict[str, Category],
-    dict[str, Topic],
-    dict[str, Credential],
-    dict[str, EarningsPreset],
-    SelfEmploymentTax | None,
-    dict[str, str],
-    dict[tuple[str, str], tuple[Path, ParsedYaml, Location]],
-]
-
-
 _Where = dict[tuple[str, str], tuple[Path, ParsedYaml, Location]]  # (section, id) -> where it is
+
+
+@dataclass
+class _Merged:
+    """Every file's entries together, by id, and where each one is written."""
+
+    categories: dict[str, Category] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    credentials: dict[str, Credential] = field(default_factory=dict)
+    presets: dict[str, EarningsPreset] = field(default_factory=dict)
+    synonyms: dict[str, str] = field(default_factory=dict)
+    se_tax: SelfEmploymentTax | None = None
+    where: _Where = field(default_factory=dict)
+
+    def report(
+        self, problems: list[Problem], section: str, item_id: str, sub: Location, message: str
+    ) -> None:
+        """A problem found across files, at `sub` inside the entry `item_id` of `section`."""
+        path, parsed, location = self.where[(section, item_id)]
+        problems.append(Problem(path, parsed.line_of((*location, *sub)), message, phase=1))
 
 
 def _add_entries(
@@ -559,55 +569,55 @@ def _add_entries(
         where[(section, item.id)] = (file.path, file.parsed, location)
 
 
-def _merge(parts: list[_File], problems: list[Problem], skipped: _Skipped) -> _Merged:
-    categories: dict[str, Category] = {}
-    topics: dict[str, Topic] = {}
-    credentials: dict[str, Credential] = {}
-    presets: dict[str, EarningsPreset] = {}
-    synonyms: dict[str, str] = {}
-    se_tax: SelfEmploymentTax | None = None
-    where: _Where = {}
-
-    def add(section: str, target: dict[str, Any], items: list[Any], file: _File) -> None:
-        _add_entries(section, target, items, file, where, problems)
-
+def _merge(parts: list[_File], problems: list[Problem]) -> _Merged:
+    """The entries of every file by id (an id used twice is a problem), and the one tax section."""
+    merged = _Merged()
     for file in parts:
-        path, parsed, part = file.path, file.parsed, file.part
-        add("categories", categories, part.categories, file)
-        add("topics", topics, part.topics, file)
-        add("credentials", credentials, part.credentials, file)
-        add("earnings_presets", presets, part.earnings_presets, file)
-        for key, value in part.synonyms.items():
-            synonyms[key.casefold()] = value
+        part = file.part
+        _add_entries("categories", merged.categories, part.categories, file, merged.where, problems)
+        _add_entries("topics", merged.topics, part.topics, file, merged.where, problems)
+        _add_entries("credentials", merged.credentials, part.credentials, file, merged.where, problems)
+        _add_entries("earnings_presets", merged.presets, part.earnings_presets, file, merged.where, problems)
+        merged.synonyms.update((key.casefold(), value) for key, value in part.synonyms.items())
         if part.self_employment_tax is not None:
-            if se_tax is not None:
-                problems.append(
-                    Problem(
-                        path,
-                        parsed.line_of(("self_employment_tax",)),
-                        "`self_employment_tax` is defined in two files: keep one",
-                        phase=1,
-                    )
-                )
-            se_tax = part.self_employment_tax
-            where[("self_employment_tax", "")] = (path, parsed, ("self_employment_tax",))
+            _take_se_tax(merged, file, problems)
+    return merged
 
-    def report(section: str, item_id: str, sub: Location, message: str) -> None:
-        path, parsed, location = where[(section, item_id)]
-        problems.append(Problem(path, parsed.line_of((*location, *sub)), message, phase=1))
 
-    if len(categories) > SELECT_OPTIONS_MAX:
-        first = next(iter(categories))
-        report(
+def _take_se_tax(merged: _Merged, file: _File, problems: list[Problem]) -> None:
+    """The file's `self_employment_tax`; a second file defining it is a problem (the later one wins)."""
+    at = ("self_employment_tax",)
+    if merged.se_tax is not None:
+        message = "`self_employment_tax` is defined in two files: keep one"
+        problems.append(Problem(file.path, file.parsed.line_of(at), message, phase=1))
+    merged.se_tax = file.part.self_employment_tax
+    merged.where[("self_employment_tax", "")] = (file.path, file.parsed, at)
+
+
+def _check_references(merged: _Merged, problems: list[Problem], skipped: _Skipped) -> None:
+    """What only all the files together can tell: how many categories, and every id pointing at
+    an entry that exists (or failed to load, and is counted rather than reported)."""
+    if len(merged.categories) > SELECT_OPTIONS_MAX:
+        first = next(iter(merged.categories))
+        merged.report(
+            problems,
             "categories",
             first,
             (),
-            f"{len(categories)} categories: /topics can offer at most {SELECT_OPTIONS_MAX}",
+            f"{len(merged.categories)} categories: /topics can offer at most {SELECT_OPTIONS_MAX}",
         )
+    _check_topics(merged, problems, skipped)
+    _check_credential_topics(merged, problems, skipped)
+
+
+def _check_topics(merged: _Merged, problems: list[Problem], skipped: _Skipped) -> None:
+    """Each topic's category and related topics exist; no two topics share a title."""
+    categories, topics = merged.categories, merged.topics
     titles: dict[str, str] = {}
     for topic in topics.values():
         if topic.category not in categories and not skipped.explains("categories", topic.category):
-            report(
+            merged.report(
+                problems,
                 "topics",
                 topic.id,
                 ("category",),
@@ -616,9 +626,16 @@ def _merge(parts: list[_File], problems: list[Problem], skipped: _Skipped) -> _M
             )
         for index, related in enumerate(topic.related):
             if related == topic.id:
-                report("topics", topic.id, ("related", index), f"topic `{topic.id}` lists itself as related")
+                merged.report(
+                    problems,
+                    "topics",
+                    topic.id,
+                    ("related", index),
+                    f"topic `{topic.id}` lists itself as related",
+                )
             elif related not in topics and not skipped.explains("topics", related):
-                report(
+                merged.report(
+                    problems,
                     "topics",
                     topic.id,
                     ("related", index),
@@ -626,24 +643,29 @@ def _merge(parts: list[_File], problems: list[Problem], skipped: _Skipped) -> _M
                 )
         folded = topic.title.casefold()
         if folded in titles:
-            report(
-                "topics", topic.id, ("title",), f"title {topic.title!r} is also used by `{titles[folded]}`"
+            merged.report(
+                problems,
+                "topics",
+                topic.id,
+                ("title",),
+                f"title {topic.title!r} is also used by `{titles[folded]}`",
             )
         titles[folded] = topic.id
-    for credential in credentials.values():
-        if (
-            credential.topic is not None
-            and credential.topic not in topics
-            and not skipped.explains("topics", credential.topic)
-        ):
-            report(
+
+
+def _check_credential_topics(merged: _Merged, problems: list[Problem], skipped: _Skipped) -> None:
+    """Each credential's topic, when it names one, exists."""
+    for credential in merged.credentials.values():
+        topic = credential.topic
+        if topic is not None and topic not in merged.topics and not skipped.explains("topics", topic):
+            merged.report(
+                problems,
                 "credentials",
                 credential.id,
                 ("topic",),
-                f"credential `{credential.id}`: topic `{credential.topic}` does not exist"
-                f"{_did_you_mean(credential.topic, topics)}",
+                f"credential `{credential.id}`: topic `{topic}` does not exist"
+                f"{_did_you_mean(topic, merged.topics)}",
             )
-    return categories, topics, credentials, presets, se_tax, synonyms, where
 
 
 def _roadmap(
