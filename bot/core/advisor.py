@@ -30,6 +30,8 @@ CATEGORY_MATCH = 0.6  # /topics: below this autocomplete score, a word names no 
 
 @dataclass(frozen=True)
 class Answer:
+    """What the advisor says to one message: the search result, the reply, and any figures computed."""
+
     result: SearchResult
     reply: replies.Reply
     figures: Computed | None = None  # when the message asked for arithmetic
@@ -41,6 +43,8 @@ class Answer:
 
 
 class Advisor:
+    """One knowledge base with its search index and autocomplete, answering every face's requests."""
+
     def __init__(self, kb: KnowledgeBase, decline: DeclineModel | None = None):
         self.kb = kb
         self.index: SearchIndex = build_index(kb, decline=decline)
@@ -51,6 +55,7 @@ class Advisor:
 
     @classmethod
     def from_directory(cls, directory: Path | None = None) -> Advisor:
+        """The advisor over the knowledge files of `directory` (default: the shipped knowledge base)."""
         return cls(load_knowledge(directory or default_knowledge_dir()))
 
     def ask(self, question: str, place: Place | None = None) -> Answer:
@@ -105,6 +110,7 @@ class Advisor:
         return self.credential_suggester.suggest(text, limit)
 
     def suggest_categories(self, text: str, limit: int = CHOICES_MAX) -> list[Match]:
+        """Categories completing what is typed so far."""
         return self.category_suggester.suggest(text, limit)
 
     def category(self, text: str) -> str | None:
@@ -176,6 +182,7 @@ class Advisor:
         experience_years: float,
         goal: str | None = None,
     ) -> replies.Reply:
+        """The quiz's recommendation as a reply; an answer the quiz does not offer as an error reply."""
         try:
             fit = self.which_credential(setting, experience_years, goal)
         except FitInputError as error:
@@ -195,6 +202,7 @@ class Advisor:
         return course_check.check_course(self.kb.course_criteria, found, offer)
 
     def course_check_reply(self, offer: CourseOffer) -> replies.Reply:
+        """The course checklist as a reply; bad input as an error reply that says what to give."""
         try:
             result = self.course_check(offer)
         except CourseInputError as error:
@@ -202,6 +210,7 @@ class Advisor:
         return replies.course_check_reply(self.kb, result)
 
     def audit_risk_reply(self, accuracy: float, required: float, sample_size: float) -> replies.Reply:
+        """The audit maths as a reply; bad input as an error reply that says what to give."""
         try:
             risk = audit_risk.audit_risk(accuracy, required, sample_size)
         except audit_risk.AuditInputError as error:

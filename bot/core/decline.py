@@ -21,6 +21,8 @@ MODEL_FILE = Path(__file__).with_name("decline_model.json")
 
 @dataclass(frozen=True)
 class DeclineModel:
+    """The fitted decline model: a probability that the best topic answers a message, and the threshold to answer."""
+
     features: tuple[str, ...]
     weights: tuple[float, ...]  # per feature, on standardised values
     bias: float
@@ -38,6 +40,8 @@ class DeclineModel:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> DeclineModel:
+        """The model from its JSON form (decline_model.json, written by benchmarks/fit_decline.py)."""
+
         def floats(key: str) -> tuple[float, ...]:
             values = data[key]
             assert isinstance(values, Sequence)

@@ -92,11 +92,14 @@ class ContractorView:
 
     @property
     def effective_rate(self) -> float:
+        """Self-employment tax as a share of gross (net + SE tax)."""
         return self.se_tax / (self.net + self.se_tax) if self.net + self.se_tax else 0.0
 
 
 @dataclass(frozen=True)
 class Earnings:
+    """What a pace and a rate come to over a schedule, by period, and the contractor's view of it."""
+
     charts_per_hour: float
     pay_per_chart: float
     hours_per_week: float
@@ -105,29 +108,36 @@ class Earnings:
 
     @property
     def charts_per_week(self) -> float:
+        """Charts coded in a week."""
         return self.charts_per_hour * self.hours_per_week
 
     @property
     def weekly(self) -> float:
+        """Gross pay a week."""
         return self.charts_per_week * self.pay_per_chart
 
     @property
     def biweekly(self) -> float:
+        """Gross pay every two weeks."""
         return self.weekly * 2
 
     @property
     def annual(self) -> float:
+        """Gross pay a year, over the paid weeks."""
         return self.weekly * self.weeks_per_year
 
     @property
     def monthly(self) -> float:
+        """Gross pay a month: a year / 12, never 4 weeks."""
         return self.annual / 12
 
     @property
     def hourly(self) -> float:
+        """Gross pay an hour."""
         return self.charts_per_hour * self.pay_per_chart
 
     def as_dict(self) -> dict[str, float | int | dict[str, float | int]]:
+        """The figures as `earnings --json` prints them (money rounded to cents)."""
         c = self.contractor
         return {
             "charts_per_hour": self.charts_per_hour,
@@ -202,6 +212,8 @@ def calculate(
     tax: SelfEmploymentTax,
     year: int | None = None,
 ) -> Earnings:
+    """The earnings at a pace and rate over a schedule, with the self-employment tax of `year`
+    (default: this year). Raises EarningsInputError for an input outside LIMITS."""
     cph = check_input("charts_per_hour", charts_per_hour)
     rate = check_input("pay_per_chart", pay_per_chart)
     hours = check_input("hours_per_week", hours_per_week)

@@ -83,6 +83,8 @@ _ASKS = re.compile(
 
 @dataclass(frozen=True)
 class Target:
+    """An amount a message wants to reach, and over which period."""
+
     amount: float
     period: Period
 

@@ -30,6 +30,8 @@ class Gap:
 
 @dataclass(frozen=True)
 class TopicCount:
+    """How often a topic answered in a period, and its votes."""
+
     id: str
     count: int  # questions answered with this topic
     helpful: int
@@ -76,6 +78,8 @@ def _when(moment: dt.datetime) -> str:
 
 @dataclass(frozen=True)
 class KnowledgeStatus:
+    """What /kb status reports about the knowledge base being served."""
+
     version: str
     topics: int
     chapters: int
@@ -99,6 +103,7 @@ def problem_lines(problems: Iterable[Problem], root: Path) -> list[str]:
 
 
 def status_reply(status: KnowledgeStatus) -> Reply:
+    """/kb status: the content hash, counts, when it was loaded, and any problem still failing."""
     fields = [
         Field("Content hash", f"`{status.version}`", True),
         Field("Topics", str(status.topics), True),
@@ -132,6 +137,7 @@ def reload_reply(applied: bool, summary: str, problems: Sequence[str] = ()) -> R
 
 
 def validation_reply(filename: str, where: str, problems: Sequence[str]) -> Reply:
+    """/kb validate: an uploaded file checked in place with the rest; nothing is applied."""
     if not problems:
         return Reply(
             title=f"{filename}: valid",
@@ -161,6 +167,7 @@ def stale_entries(kb: KnowledgeBase, today: dt.date, months: int) -> list[Review
 
 
 def stale_reply(entries: Sequence[Reviewed], months: int) -> Reply:
+    """/kb stale: the entries stale_entries() found, not reviewed for `months` months."""
     if not entries:
         return Reply(
             title=f"Nothing older than {months} month{'s' if months != 1 else ''}",
@@ -180,6 +187,7 @@ def stale_reply(entries: Sequence[Reviewed], months: int) -> Reply:
 
 
 def gaps_reply(report: QuestionReport, days: int) -> Reply:
+    """/kb gaps: questions declined or voted not helpful in the last `days` days."""
     if not report.gaps:
         return Reply(
             title=f"No gaps in {days} days",
@@ -198,6 +206,7 @@ def gaps_reply(report: QuestionReport, days: int) -> Reply:
 
 
 def stats_reply(report: QuestionReport, kb: KnowledgeBase, days: int) -> Reply:
+    """/kb stats: answered and declined counts, votes, and the top topics of the last `days` days."""
     asked = report.answered + report.declined
     fields = [
         Field("Answered", str(report.answered), True),

@@ -27,6 +27,8 @@ ReplyKind = Literal["answer", "decline", "figures", "greeting", "info", "error"]
 
 @dataclass(frozen=True)
 class Field:
+    """A short labelled value: an embed field on Discord, a row in the console."""
+
     name: str
     value: str
     inline: bool = False
@@ -34,12 +36,16 @@ class Field:
 
 @dataclass(frozen=True)
 class Link:
+    """A source: its title and address."""
+
     title: str
     url: str
 
 
 @dataclass(frozen=True)
 class TopicRef:
+    """A topic to offer: a button on Discord, a /faq hint in the console."""
+
     id: str
     title: str
 
@@ -54,6 +60,8 @@ class Table:
 
 @dataclass(frozen=True)
 class Reply:
+    """What the advisor says, before any face draws it."""
+
     title: str
     body: str = ""
     fields: tuple[Field, ...] = ()
@@ -97,6 +105,7 @@ def split_pages(text: str, limit: int = EMBED_DESCRIPTION_MAX) -> tuple[str, ...
 
 
 def topic_reply(kb: KnowledgeBase, topic_id: str, place: Place | None = None) -> Reply:
+    """One topic: its answer rendered for `place`, its fields, sources and related topics."""
     topic = kb.topics[topic_id]
     category = kb.categories[topic.category]
     return Reply(
@@ -112,6 +121,7 @@ def topic_reply(kb: KnowledgeBase, topic_id: str, place: Place | None = None) ->
 
 
 def ask_reply(kb: KnowledgeBase, result: SearchResult, place: Place | None = None) -> Reply:
+    """The best topic for a search result, or a decline offering the closest topics."""
     if result.best is not None:
         return topic_reply(kb, result.best.id, place)
     closest = tuple(TopicRef(m.id, m.title) for m in result.matches[:3])
@@ -138,6 +148,7 @@ def unknown_credential_reply(kb: KnowledgeBase, name: str) -> Reply:
 
 
 def greeting_reply(thanks: bool = False) -> Reply:
+    """A hello, or a you're welcome to a thank-you."""
     return Reply(
         title="You're welcome! 😊" if thanks else "Hi! 👋",
         body="Ask me anything about a medical-coding career: credentials (CPC or CCS?), exams, courses, "
@@ -345,6 +356,7 @@ def earnings_fields(result: Earnings) -> tuple[Field, ...]:
 
 
 def topics_reply(kb: KnowledgeBase, category_id: str | None = None) -> Reply:
+    """Every category, or one category's topics (an unknown category: the list of them)."""
     if category_id is not None:
         category = kb.categories.get(category_id)
         if category is None:
@@ -527,6 +539,7 @@ class Command:
 
     @property
     def usage(self) -> str:
+        """The command with its arguments, as /help shows it."""
         return f"/{self.name} {self.arguments}".rstrip()
 
     @property
@@ -579,4 +592,5 @@ def help_reply(extra: Sequence[tuple[str, str]] = ()) -> Reply:
 
 
 def error_reply(message: str) -> Reply:
+    """A problem to show only to whoever caused it; the message says what to do."""
     return Reply(title="That didn't work", body=message, kind="error")

@@ -51,6 +51,8 @@ SUFFIXES = (".yaml", ".yml")
 
 @dataclass(frozen=True, order=True)
 class Problem:
+    """One problem of a knowledge file, shown as `path:line: message`."""
+
     path: Path
     line: int
     message: str
@@ -73,6 +75,8 @@ class KnowledgeError(Exception):
 
 @dataclass(frozen=True)
 class KnowledgeBase:
+    """A whole, valid knowledge base: every entry by id, the tax rules, and the compiled answers."""
+
     categories: dict[str, Category]
     topics: dict[str, Topic]
     credentials: dict[str, Credential]
@@ -96,6 +100,7 @@ class KnowledgeBase:
         )
 
     def render_answer(self, topic_id: str, place: templates.Place | None = None) -> str:
+        """The answer of a topic, rendered for where it is shown."""
         return templates.render_answer(self._templates[topic_id], self.template_context(place)).strip()
 
     def chapter_of(self, channel_ids: Iterable[int]) -> Chapter | None:
@@ -143,6 +148,7 @@ class KnowledgeBase:
 
 
 def knowledge_files(directory: Path) -> list[Path]:
+    """The YAML files of a knowledge directory, in its subdirectories too, sorted."""
     return sorted(p for p in directory.rglob("*") if p.suffix in SUFFIXES and p.is_file())
 
 

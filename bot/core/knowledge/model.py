@@ -297,9 +297,11 @@ class FitCondition(Strict):
 
     @property
     def conditional(self) -> bool:
+        """True when the rule depends on experience or a goal."""
         return self.min_years is not None or self.below_years is not None or self.goal is not None
 
     def holds(self, years: float, goal: str | None) -> bool:
+        """True when the rule applies to these years of experience and this goal."""
         return (
             (self.min_years is None or years >= self.min_years)
             and (self.below_years is None or years < self.below_years)

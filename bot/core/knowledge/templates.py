@@ -163,6 +163,7 @@ class AnswerEnvironment(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "+", "**", "%"})
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        """Count the operation, and refuse one that would build a sequence past the bounds."""
         _budget(context).tick()
         sequences = (str, list, tuple)
         if operator == "*":
@@ -180,6 +181,7 @@ class AnswerEnvironment(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Count the call, and check a string method's arguments against the bounds."""
         _budget(__context).tick()
         target = getattr(__obj, "__wrapped__", __obj)  # str.format comes wrapped by the sandbox
         receiver = getattr(target, "__self__", None)
@@ -279,11 +281,13 @@ def money(value: float) -> str:
 
 
 def number(value: float) -> str:
+    """A number as answers show it: 1,234 or 12.5."""
     value = _number_for("number", value)
     return f"{value:,.0f}" if abs(value - round(value)) < 1e-9 else f"{value:,.1f}"
 
 
 def percent(value: float) -> str:
+    """A fraction as a percentage: 0.153 -> 15.3%."""
     return f"{_number_for('percent', value) * 100:.4g}%"
 
 
@@ -303,6 +307,8 @@ class Sitting:
 
 @dataclass(frozen=True)
 class Link:
+    """A link as templates see it."""
+
     title: str
     url: str
 
@@ -334,6 +340,7 @@ class Place:
 
 
 def make_environment() -> AnswerEnvironment:
+    """The sandboxed, bounded Jinja environment answers are compiled in."""
     env = AnswerEnvironment(undefined=_StrictUndefined, autoescape=False, keep_trailing_newline=False)
     env.filters.update(money=money, number=number, percent=percent, day=day)
     for name in _GROWING_FILTERS:
@@ -424,6 +431,7 @@ def template_context(
     presets: Mapping[str, EarningsPreset],
     se_tax: SelfEmploymentTax,
 ) -> dict[str, Any]:
+    """What an answer template sees where it is shown: the place, the credentials, presets and tax rules."""
     return {
         "server_name": place.server_name,
         "chapter": place.chapter,

@@ -143,6 +143,8 @@ def _how_often(probability: float) -> str:
 
 @dataclass(frozen=True)
 class AuditRisk:
+    """How an audit of `sample_size` charts goes at a true accuracy: the chances, and what passes."""
+
     accuracy: float
     required: float
     sample_size: int
@@ -153,6 +155,7 @@ class AuditRisk:
 
     @property
     def max_errors(self) -> int:
+        """The most charts that may be wrong in a passing audit."""
         return self.sample_size - self.min_correct
 
     def _fails(self) -> str:
