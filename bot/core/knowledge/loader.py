@@ -887,44 +887,17 @@ def _check_rendered(
     users: dict[str, list[str]] = {}  # empty collection -> the topics whose answers use it
     for topic in kb.topics.values():
         path, parsed, location = where[("topics", topic.id)]
-        line = parsed.line_of((*location, "answer"))
         try:
-            text = templates.render_answer(kb._templates[topic.id], context).strip()
-        except templates.MissingData as error:
-            empty = next((n for n in _CONTEXT_SECTIONS if error.obj is context[n] and not context[n]), None)
+            text = _render(kb, topic.id, context)
+        except _RENDER_ERRORS as error:
+            empty = _empty_section(context, error)
             if empty is not None:  # one problem for the missing section, not one per answer
                 users.setdefault(empty, []).append(topic.id)
-                continue
-            where_line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
-            problems.append(
-                Problem(path, where_line, f"topic `{topic.id}`: {templates.explain_missing(error, context)}")
-            )
+            else:
+                problems.append(_render_failure(error, topic.id, context, path, parsed, location))
             continue
-        except RecursionError as error:
-            where_line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
-            problems.append(
-                Problem(path, where_line, f"topic `{topic.id}`: the template calls itself without end")
-            )
-            continue
-        except templates.TemplateLimitError as error:
-            where_line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
-            problems.append(Problem(path, where_line, f"topic `{topic.id}`: {error}"))
-            continue
-        except (TemplateError, ValueError, TypeError, ArithmeticError) as error:
-            where_line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
-            problems.append(
-                Problem(path, where_line, f"topic `{topic.id}`: the answer fails to render: {error}")
-            )
-            continue
-        if len(text) > EMBED_DESCRIPTION_MAX:
-            problems.append(
-                Problem(
-                    path,
-                    line,
-                    f"topic `{topic.id}`: the answer renders to {len(text)} characters; "
-                    f"Discord shows at most {EMBED_DESCRIPTION_MAX}: shorten it or split the topic",
-                )
-            )
+        if (too_long := _answer_too_long(text, topic.id, path, parsed, location)) is not None:
+            problems.append(too_long)
         total = len(topic.title) + len(text) + sum(len(f.name) + len(f.value) for f in topic.fields)
         total += sum(len(s.title) + len(s.url) + 6 for s in topic.sources)
         if total > EMBED_TOTAL_MAX:
@@ -990,31 +963,69 @@ def _check_rendered_in_chapters(
         rendering.append(topic)
     for chapter_id in kb.chapters:
         shown_in = templates.Place(general.server_name, kb.chapter_view(chapter_id, dt.date.min))
-        label = f"in chapter `{chapter_id}`'s channels"
+        label = f" in chapter `{chapter_id}`'s channels"
+        context = kb.template_context(shown_in)
         for topic in rendering:
             path, parsed, location = where[("topics", topic.id)]
             try:
-                text = kb.render_answer(topic.id, shown_in)
-            except templates.MissingData as error:
-                line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
-                why = templates.explain_missing(error, kb.template_context(shown_in))
-                problems.append(Problem(path, line, f"topic `{topic.id}` {label}: {why}"))
+                text = _render(kb, topic.id, context)
+            except _RENDER_ERRORS as error:
+                problems.append(_render_failure(error, topic.id, context, path, parsed, location, label))
                 continue
-            except (TemplateError, ValueError, TypeError, ArithmeticError, RecursionError) as error:
-                line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
-                problems.append(
-                    Problem(path, line, f"topic `{topic.id}`: the answer fails to render {label}: {error}")
-                )
-                continue
-            if len(text) > EMBED_DESCRIPTION_MAX:
-                problems.append(
-                    Problem(
-                        path,
-                        parsed.line_of((*location, "answer")),
-                        f"topic `{topic.id}`: the answer renders to {len(text)} characters {label}; "
-                        f"Discord shows at most {EMBED_DESCRIPTION_MAX}: shorten it or split the topic",
-                    )
-                )
+            if (too_long := _answer_too_long(text, topic.id, path, parsed, location, label)) is not None:
+                problems.append(too_long)
+
+
+# Everything a template can raise when it renders: bad data, the bounds, a template calling itself.
+_RENDER_ERRORS = (TemplateError, ValueError, TypeError, ArithmeticError, RecursionError)
+
+
+def _render(kb: KnowledgeBase, topic_id: str, context: dict[str, Any]) -> str:
+    return templates.render_answer(kb._templates[topic_id], context).strip()
+
+
+def _empty_section(context: Mapping[str, Any], error: BaseException) -> str | None:
+    """The context section (presets, credentials) without any entry the template looked something up in."""
+    if not isinstance(error, templates.MissingData):
+        return None
+    return next((n for n in _CONTEXT_SECTIONS if error.obj is context[n] and not context[n]), None)
+
+
+def _render_failure(
+    error: BaseException,
+    topic_id: str,
+    context: Mapping[str, Any],
+    path: Path,
+    parsed: ParsedYaml,
+    location: Location,
+    label: str = "",
+) -> Problem:
+    """Why an answer fails to render, at the failing line of its template; `label` says where it
+    is shown when that matters (" in chapter `x`'s channels")."""
+    line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
+    if isinstance(error, templates.MissingData):
+        message = f"topic `{topic_id}`{label}: {templates.explain_missing(error, context)}"
+    elif isinstance(error, RecursionError):
+        message = f"topic `{topic_id}`{label}: the template calls itself without end"
+    elif isinstance(error, templates.TemplateLimitError):
+        message = f"topic `{topic_id}`{label}: {error}"
+    else:
+        message = f"topic `{topic_id}`: the answer fails to render{label}: {error}"
+    return Problem(path, line, message)
+
+
+def _answer_too_long(
+    text: str, topic_id: str, path: Path, parsed: ParsedYaml, location: Location, label: str = ""
+) -> Problem | None:
+    """A rendered answer longer than one embed's description, if it is."""
+    if len(text) <= EMBED_DESCRIPTION_MAX:
+        return None
+    return Problem(
+        path,
+        parsed.line_of((*location, "answer")),
+        f"topic `{topic_id}`: the answer renders to {len(text)} characters{label}; "
+        f"Discord shows at most {EMBED_DESCRIPTION_MAX}: shorten it or split the topic",
+    )
 
 
 # --- chapters ---------------------------------------------------------------------------------
