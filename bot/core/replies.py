@@ -15,7 +15,7 @@ from bot.core.earnings import Earnings, EarningsAnswer
 from bot.core.figures import Computed
 from bot.core.knowledge import KnowledgeBase
 from bot.core.knowledge.model import Credential
-from bot.core.knowledge.templates import Place, money, number, percent
+from bot.core.knowledge.templates import Link, Place, money, number, percent
 from bot.core.limits import EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX
 from bot.core.search import SearchResult
 from bot.core.tools.audit_risk import AuditRisk, chance
@@ -32,14 +32,6 @@ class Field:
     name: str
     value: str
     inline: bool = False
-
-
-@dataclass(frozen=True)
-class Link:
-    """A source: its title and address."""
-
-    title: str
-    url: str
 
 
 @dataclass(frozen=True)

@@ -307,7 +307,7 @@ class Sitting:
 
 @dataclass(frozen=True)
 class Link:
-    """A link as templates see it."""
+    """A link: a chapter's as templates see it, and a reply's source."""
 
     title: str
     url: str
