@@ -75,6 +75,11 @@ def channel_chain(channel: object) -> tuple[int, ...]:
     return tuple(i for i in ids if i)
 
 
+def _channel(interaction: discord.Interaction[Any]) -> object:
+    """The interaction's channel; its bare id when discord.py has not cached it (a thread, a DM)."""
+    return interaction.channel or discord.Object(interaction.channel_id or 0)
+
+
 # The bot never joins voice: discord.py's warnings about its missing voice libraries are noise.
 discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
@@ -398,8 +403,7 @@ class AdvisorBot(commands.Bot):
         self, interaction: discord.Interaction[AdvisorBot], advisor: Advisor | None = None
     ) -> Place:
         """Where an answer is shown: the server's name and the channel's chapter, if any."""
-        channel = interaction.channel or discord.Object(interaction.channel_id or 0)
-        return self.place_in(interaction.guild, channel, advisor)
+        return self.place_in(interaction.guild, _channel(interaction), advisor)
 
     def place_in(self, guild: discord.Guild | None, channel: object, advisor: Advisor | None = None) -> Place:
         advisor = advisor or self.advisor
@@ -408,7 +412,14 @@ class AdvisorBot(commands.Bot):
         return Place(server_name=guild.name if guild else "this server", chapter=view)
 
     def chapter_of(self, channel: object, advisor: Advisor | None = None) -> Chapter | None:
+        """The chapter of a channel (or of its category, or of a thread's channel), if any."""
         return (advisor or self.advisor).kb.chapter_of(channel_chain(channel))
+
+    def chapter_for(
+        self, interaction: discord.Interaction[Any], advisor: Advisor | None = None
+    ) -> Chapter | None:
+        """The chapter of the channel an interaction comes from, if any."""
+        return self.chapter_of(_channel(interaction), advisor)
 
     def earlier_answer(self, channel_id: int | None, topic_id: str) -> str | None:
         """The link to the same topic answered publicly in this channel within the window, if any."""

@@ -22,9 +22,7 @@ class Chapters(commands.Cog):
     @per_user_cooldown
     async def chapter(self, interaction: discord.Interaction[AdvisorBot], private: bool = False) -> None:
         advisor = self.bot.advisor
-        found = self.bot.chapter_of(
-            interaction.channel or discord.Object(interaction.channel_id or 0), advisor
-        )
+        found = self.bot.chapter_for(interaction, advisor)
         if found is None:
             reply = no_chapter_reply(advisor.kb)
         else:

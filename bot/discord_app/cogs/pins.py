@@ -66,13 +66,9 @@ class Pins(commands.Cog):
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         if is_moderator(interaction, self.bot.settings.moderation.moderator_role_ids):
             return True
-        if is_chapter_lead(interaction, self.bot.chapter_of(self._channel(interaction))):
+        if is_chapter_lead(interaction, self.bot.chapter_for(interaction)):
             return True
         raise Refused("Only moderators, and a chapter's leads in its own channels, can manage pinned FAQs.")
-
-    @staticmethod
-    def _channel(interaction: discord.Interaction[AdvisorBot]) -> object:
-        return interaction.channel or discord.Object(interaction.channel_id or 0)
 
     # --- what a pinned FAQ shows, and keeping it so --------------------------------------------
 
