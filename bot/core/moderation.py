@@ -87,6 +87,7 @@ class KnowledgeStatus:
     watching: bool
     last_problems: tuple[str, ...] = ()  # of the last reload that failed, if it is still failing
     storage_problem: str | None = None
+    reloads: int = 0  # reloads tried since the bot started (edits saved, /kb reload)
 
 
 def problem_lines(problems: Iterable[Problem], root: Path) -> list[str]:
@@ -103,13 +104,14 @@ def problem_lines(problems: Iterable[Problem], root: Path) -> list[str]:
 
 
 def status_reply(status: KnowledgeStatus) -> Reply:
-    """/kb status: the content hash, counts, when it was loaded, and any problem still failing."""
+    """/kb status: the content hash, counts, when it was loaded, reloads, and any problem still failing."""
     fields = [
         Field("Content hash", f"`{status.version}`", True),
         Field("Topics", str(status.topics), True),
         Field("Chapters", str(status.chapters), True),
         Field("Loaded at", _when(status.loaded_at), True),
         Field("Watching for edits", "yes" if status.watching else "no (knowledge_watch is off)", True),
+        Field("Reloads since start", str(status.reloads), True),
     ]
     if status.last_problems:
         shown = "\n".join(status.last_problems[:5])
