@@ -22,6 +22,7 @@ COLOURS: dict[ReplyKind, discord.Colour] = {
     "info": discord.Colour.from_rgb(39, 174, 96),
     "error": discord.Colour.from_rgb(192, 57, 43),
 }
+SOURCE_TITLE_SHOWN = 200  # characters of a source's title in its link: several links share a field
 
 
 def clip(text: str, limit: int) -> str:
@@ -38,7 +39,7 @@ def source_fields(reply: Reply) -> list[tuple[str, str]]:
     fields: list[tuple[str, str]] = []
     current = ""
     for source in reply.sources:
-        line = f"[{clip(source.title, 200)}]({source.url})"
+        line = f"[{clip(source.title, SOURCE_TITLE_SHOWN)}]({source.url})"
         if current and len(current) + 1 + len(line) > EMBED_FIELD_VALUE_MAX:
             fields.append(("Sources" if not fields else "Sources (more)", current))
             current = ""
