@@ -56,7 +56,7 @@ LIMITS: dict[str, Bound] = {
     "charts_per_hour": Bound(0.1, 200.0, "charts per hour"),
     "pay_per_chart": Bound(0.01, 100.0, "pay per chart (USD)"),
     "hours_per_week": Bound(0.5, 80.0, "hours per week"),
-    "weeks_per_year": Bound(1.0, 52.0, "weeks per year"),
+    "weeks_per_year": Bound(1.0, DEFAULT_WEEKS_PER_YEAR, "weeks per year"),  # the default is all of them
 }
 
 
