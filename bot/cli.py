@@ -345,7 +345,11 @@ def _knowledge_option(args: argparse.Namespace) -> Path | None:
 
 
 def _advisor(args: argparse.Namespace) -> Advisor:
-    return Advisor.from_directory(_knowledge_option(args))
+    """The advisor, from the knowledge cache in the console's state directory when it is current."""
+    from bot.config import console_state_dir
+
+    cache_dir = console_state_dir(getattr(args, "config", None))
+    return Advisor.from_directory(_knowledge_option(args), cache_dir=cache_dir)
 
 
 def answer_json(question: str, answer: Answer) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import platformdirs
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from bot.core.knowledge.paths import default_knowledge_dir
@@ -268,6 +267,8 @@ def offline_storage_path(path: Path | None = None, environ: Mapping[str, str] | 
 
 
 def _read(path: Path) -> ParsedYaml:
+    import yaml  # what parse() raises; imported when a config file is read at all
+
     if not path.is_file():
         raise ConfigError(f"config file not found: {path}")
     try:

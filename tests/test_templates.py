@@ -8,14 +8,8 @@ import pytest
 from jinja2 import UndefinedError
 from jinja2.exceptions import SecurityError
 
-from bot.core.knowledge.templates import (
-    TemplateLimitError,
-    make_environment,
-    money,
-    number,
-    percent,
-    render_answer,
-)
+from bot.core.knowledge.sandbox import TemplateLimitError, make_environment, render_answer
+from bot.core.knowledge.templates import money, number, percent
 
 
 @pytest.mark.parametrize(

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
-from bot.core import earnings, replies
+from bot.core import cache, earnings, replies
 from bot.core.autocomplete import Suggester, category_entries, credential_entries, topic_entries
 from bot.core.decline import DeclineModel
 from bot.core.earnings import EarningsAnswer, EarningsCurve, EarningsQuestion
 from bot.core.figures import Computed, compute, read_figures
 from bot.core.knowledge import KnowledgeBase, load_knowledge
+from bot.core.knowledge.loader import content_version
 from bot.core.knowledge.paths import default_knowledge_dir
 from bot.core.knowledge.templates import Place
 from bot.core.limits import CHOICES_MAX
@@ -48,15 +51,39 @@ class Advisor:
     def __init__(self, kb: KnowledgeBase, decline: DeclineModel | None = None):
         self.kb = kb
         self.index: SearchIndex = build_index(kb, decline=decline)
-        # Autocomplete for every box that completes as you type, on Discord and in the console alike.
-        self.topic_suggester = Suggester(topic_entries(kb))
-        self.credential_suggester = Suggester(credential_entries(kb))
-        self.category_suggester = Suggester(category_entries(kb))
+
+    # Autocomplete for every box that completes as you type, on Discord and in the console alike:
+    # built when first used (a one-question `ask` never does).
+    @cached_property
+    def topic_suggester(self) -> Suggester:
+        return Suggester(topic_entries(self.kb))
+
+    @cached_property
+    def credential_suggester(self) -> Suggester:
+        return Suggester(credential_entries(self.kb))
+
+    @cached_property
+    def category_suggester(self) -> Suggester:
+        return Suggester(category_entries(self.kb))
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A cached advisor keeps the knowledge and its index; the suggesters are rebuilt on use.
+        return {name: value for name, value in self.__dict__.items() if name in ("kb", "index")}
 
     @classmethod
-    def from_directory(cls, directory: Path | None = None) -> Advisor:
-        """The advisor over the knowledge files of `directory` (default: the shipped knowledge base)."""
-        return cls(load_knowledge(directory or default_knowledge_dir()))
+    def from_directory(cls, directory: Path | None = None, cache_dir: Path | None = None) -> Advisor:
+        """The advisor of a knowledge directory (default: the shipped one). With `cache_dir`, it is
+        kept there and read back while neither the knowledge nor the code has changed (see cache.py)."""
+        directory = directory or default_knowledge_dir()
+        version = content_version(directory) if cache_dir is not None else None
+        if cache_dir is None or version is None:  # None: a file cannot be read, as the loader will say
+            return cls(load_knowledge(directory))
+        return cache.cached(
+            cache.cache_file(cache_dir, directory),
+            f"{version}:{cache.code_version()}",
+            lambda: cls(load_knowledge(directory)),
+            keep=lambda advisor: advisor.kb.version == version,  # not edited while it was loaded
+        )
 
     def ask(self, question: str, place: Place | None = None) -> Answer:
         """Answer a student's message: a greeting, figures it asks to compute, or the best topic."""

@@ -28,10 +28,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.core.english import stemmer
 from bot.core.knowledge import KnowledgeBase
 from bot.core.limits import CHOICES_MAX
 from bot.core.search import STOPWORDS, Document, Match, words
@@ -64,7 +64,7 @@ class Suggester:
 
     def __init__(self, entries: Sequence[Entry]):
         self.entries = list(entries)
-        self._stemmer = snowballstemmer.stemmer("english")
+        self._stemmer = stemmer()
         # word -> the entries having it, one set per field weight (set unions run in C).
         postings: dict[str, dict[float, set[int]]] = defaultdict(lambda: defaultdict(set))
         self._names: list[list[tuple[str, ...]]] = []  # the words of each title, alias and id
@@ -109,7 +109,7 @@ class Suggester:
         return cls([Entry(d.id, d.title, questions=d.examples[1:]) for d in documents])
 
     def _stem(self, word: str) -> str:
-        return str(self._stemmer.stemWord(word))
+        return self._stemmer.stem(word)
 
     def _word_matches(self, token: str, typing: bool) -> dict[str, float]:
         """The index words a typed word may mean, each with how good the match is."""

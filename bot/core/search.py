@@ -14,17 +14,19 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.core.decline import DeclineModel, shipped_model
+from bot.core.english import english_frequency, stemmer
+from bot.core.english import load as load_english
 from bot.core.knowledge import KnowledgeBase
 
 if TYPE_CHECKING:
@@ -57,8 +59,10 @@ RELEVANCE_MAX = W_BM25 + W_EXAMPLE + W_NB
 OOS_RULE = 2.0  # an out-of-scope phrase declines unless jargon weighs more than OOS_RULE times less
 UNKNOWN_DAMPING = 4.0  # unknown words weigh fully up to 4 words, then less
 EVERYDAY_FREQUENCY = 5000  # more common than this in English: a word anyone uses, not the field's jargon
-REAL_WORD_FREQUENCY = 500  # in pyspellchecker's English list; rarer "words" are mostly typos
+REAL_WORD_FREQUENCY = 500  # in pyspellchecker's English list (bot/core/english.py); rarer: mostly typos
 CANDIDATES = 20
+PHRASINGS_CACHED = 4096  # topics whose phrasings are kept as sets, not only as arrays
+DENSE_MIN = 1_000  # from this many topics a question's postings are added up in arrays (see _Dense)
 COMMON_SHARE, COMMON_MIN = 0.25, 100  # a word in more topics than this does not pick candidates
 OUT_OF_SCOPE = "\x00out-of-scope"  # a term no topic has: the question is about something else
 _WORD = re.compile(r"[a-z0-9]+")
@@ -66,20 +70,10 @@ _COMPOUND = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"))
 
 
-@lru_cache(maxsize=1)
-def _english() -> dict[str, int]:
-    # pyspellchecker ships an English word-frequency list: loaded once (~0.2 s), used read-only.
-    from spellchecker import SpellChecker
-
-    return dict(SpellChecker().word_frequency.dictionary)
-
-
-def english_frequency(word: str) -> int:
-    return _english().get(word, 0)
-
-
 def normalize(text: str) -> str:
     """Lower case, compatibility forms folded, invisible characters and accents removed."""
+    if text.isascii():  # nothing to fold but the case: the common case, in one C call
+        return text.lower()
     text = unicodedata.normalize("NFKD", text.translate(_INVISIBLE)).casefold()
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
@@ -92,7 +86,7 @@ class Analyzer:
     """Turns text into index terms, the same way for topics and for questions."""
 
     def __init__(self, synonyms: dict[str, str], out_of_scope: Iterable[str] = ()):
-        self._stemmer = snowballstemmer.stemmer("english")
+        self._stemmer = stemmer()
         self._stems: dict[str, str] = {}
         # Phrases are matched on stems, so "doctors offices" finds the synonym "doctor office".
         self._phrases: dict[tuple[str, ...], list[str]] = {}
@@ -104,7 +98,12 @@ class Analyzer:
             key = self._key(phrase)
             if key:
                 self._phrases[key] = [OUT_OF_SCOPE]
-        self._longest = max(map(len, self._phrases), default=0)
+        # A phrase's first stem -> the lengths of the phrases starting with it, longest first: most
+        # words start none, and are passed over with one look-up.
+        sizes: dict[str, set[int]] = defaultdict(set)
+        for key in self._phrases:
+            sizes[key[0]].add(len(key))
+        self._sizes = {stem: tuple(sorted(found, reverse=True)) for stem, found in sizes.items()}
         self._surface = {w for phrase in (*synonyms, *out_of_scope) for w in words(phrase)}
 
     def stem(self, token: str) -> str:
@@ -113,32 +112,44 @@ class Analyzer:
     def _stem(self, token: str) -> str:
         stem = self._stems.get(token)
         if stem is None:
-            stem = self._stems[token] = self._stemmer.stemWord(token)
+            stem = self._stems[token] = self._stemmer.stem(token)
         return stem
 
     def _key(self, phrase: str) -> tuple[str, ...]:
         return tuple(self._stem(w) for w in words(phrase))
 
-    def _phrase_spans(self, tokens: Sequence[str]) -> Iterator[tuple[int, int, list[str] | None]]:
-        """(start, length, meaning) over the tokens, longest phrase first; meaning None for a plain word."""
+    def _phrases_in(self, tokens: Sequence[str]) -> list[tuple[int, int, list[str]]]:
+        """(start, length, meaning) of each phrase found, left to right, the longest at each start."""
         stems = [self._stem(t) for t in tokens]
-        i = 0
-        while i < len(tokens):
-            for size in range(min(self._longest, len(tokens) - i), 0, -1):
-                meaning = self._phrases.get(tuple(stems[i : i + size]))
+        found = []
+        i, count = 0, len(stems)
+        while i < count:
+            for size in self._sizes.get(stems[i], ()):
+                meaning = self._phrases.get(tuple(stems[i : i + size])) if size <= count - i else None
                 if meaning:
-                    yield i, size, meaning
+                    found.append((i, size, meaning))
                     i += size
                     break
             else:
-                yield i, 1, None
                 i += 1
+        return found
+
+    def _phrase_spans(self, tokens: Sequence[str]) -> Iterator[tuple[int, int, list[str] | None]]:
+        """(start, length, meaning) over the tokens, longest phrase first; meaning None for a plain word."""
+        i = 0
+        for start, size, meaning in self._phrases_in(tokens):
+            for plain in range(i, start):
+                yield plain, 1, None
+            yield start, size, meaning
+            i = start + size
+        for plain in range(i, len(tokens)):
+            yield plain, 1, None
 
     def expand(self, tokens: Sequence[str]) -> list[str]:
         """The words plus the meaning of every synonym phrase found (for indexing topics)."""
         out = list(tokens)
-        for _, _, meaning in self._phrase_spans(tokens):
-            if meaning and meaning != [OUT_OF_SCOPE]:
+        for _, _, meaning in self._phrases_in(tokens):
+            if meaning != [OUT_OF_SCOPE]:
                 out.extend(meaning)
         return out
 
@@ -212,6 +223,18 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class _Phrasings:
+    """A topic's example phrasings (title, questions, aliases) as the question is compared with them."""
+
+    examples: list[frozenset[str]]  # the terms of each
+    head: frozenset[str]  # every term of them
+    counts: Counter[str]  # term counts over them, for the word model
+    norms: list[float | None]  # each one's idf-weighted length (None: a term without idf)
+    log_counts: dict[str, float]  # log(count + NB_ALPHA) of each term, for the word model
+    log_total: float  # log(all counts + NB_ALPHA x vocabulary), its denominator
+
+
+@dataclass(frozen=True)
 class Match:
     id: str
     title: str
@@ -243,54 +266,172 @@ class SearchIndex:
         self.analyzer = Analyzer(synonyms or {}, out_of_scope)
         self.decline = decline or shipped_model()
         self.documents = list(documents)
-        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        self._lengths: list[int] = []
-        self._examples: list[list[frozenset[str]]] = []
-        self._heads: list[frozenset[str]] = []  # every term of a topic's title, questions and aliases
-        self._phrasings: list[Counter[str]] = []  # term counts over those phrasings, for the word model
-        self._said_as: dict[frozenset[str], set[int]] = defaultdict(set)  # a phrasing's terms -> its topics
+        # Every term gets a number; what is kept per topic is arrays of numbers, not dicts and sets
+        # of strings: 12 bytes a posting instead of about 100 (issue 10: 50,000 topics in 1 GB).
+        self._ids: dict[str, int] = {}  # term -> its number
+        self._names: list[str] = []  # number -> term
+        topics_of: list[array[int]] = []  # term number -> the topics having it, in order
+        counts_of: list[array[int]] = []  # ... and its weighted count in each
+        lengths: list[int] = []
+        # Each topic's example phrasings (title, questions, aliases), as term numbers one after another.
+        self._example_terms = array("i")
+        self._example_ends = array("i")  # where each phrasing ends in _example_terms
+        self._first_example = array("i", [0])  # topic n's phrasings: _first_example[n] .. [n + 1]
+        self._said_as: dict[int, int | list[int]] = {}  # hash of a phrasing's term numbers -> its topics
         vocabulary: Counter[str] = Counter()
+        compounds: set[str] = set()
         for number, doc in enumerate(self.documents):
             bag: Counter[str] = Counter()
             for name, text in doc.fields.items():
-                tokens = words(text)
+                normalized = normalize(text)
+                tokens = _WORD.findall(normalized)
+                if "-" in normalized:
+                    compounds.update(_COMPOUND.findall(normalized))
                 vocabulary.update(set(tokens))
-                for term in self.analyzer.terms(self.analyzer.expand(tokens)):
-                    bag[term] += FIELD_WEIGHTS[name]
+                weight = FIELD_WEIGHTS[name]
+                for term, count in Counter(self.analyzer.terms(self.analyzer.expand(tokens))).items():
+                    bag[term] += count * weight
             for term, count in bag.items():
-                postings[term].append((number, count))
-            self._lengths.append(sum(bag.values()))
-            analysed = [self._analyse(e) for e in doc.examples]
-            self._examples.append([frozenset(terms) for terms in analysed])
-            self._heads.append(frozenset().union(*self._examples[-1]))
-            self._phrasings.append(Counter(t for terms in analysed for t in terms))
-            for terms in analysed:
-                if terms:
-                    self._said_as[frozenset(terms)].add(number)
+                term_id = self._id(term, topics_of, counts_of)
+                topics_of[term_id].append(number)
+                counts_of[term_id].append(count)
+            lengths.append(sum(bag.values()))
+            for example in doc.examples:
+                ids = [self._id(term, topics_of, counts_of) for term in self._analyse(example)]
+                self._example_terms.extend(ids)
+                self._example_ends.append(len(self._example_terms))
+                if ids:
+                    self._add_said(hash(frozenset(ids)), number)
+            self._first_example.append(len(self._example_ends))
         count = max(len(self.documents), 1)
-        self._average_length = sum(self._lengths) / count or 1.0
-        self._idf = {t: self._idf_for(len(p), count) for t, p in postings.items()}
+        self._average_length = sum(lengths) / count or 1.0
+        self._idf = {
+            name: self._idf_for(len(topics_of[term_id]), count)
+            for name, term_id in self._ids.items()
+            if topics_of[term_id]
+        }
         self._unknown_idf = self._idf_for(0, count)
-        # Each term's BM25 contribution to each topic, computed once here rather than per question.
-        self._impacts: dict[str, dict[int, float]] = {
-            term: {number: self._bm25_weight(term, number, tf) for number, tf in listed}
-            for term, listed in postings.items()
-        }
-        # Typo repair looks up the most common spelling first, so ties go to the likelier word.
-        self._compounds = {
-            c
-            for doc in self.documents
-            for text in doc.fields.values()
-            for c in _COMPOUND.findall(normalize(text))
-        }
+        # Each term's BM25 contribution to each topic, computed once here rather than per question:
+        # term n's topics are _topics[_starts[n]:_starts[n + 1]], its contributions _impacts[...] alike.
+        norms = [BM25_K1 * (1 - BM25_B + BM25_B * length / self._average_length) for length in lengths]
+        self._starts = array("i", [0])
+        self._topics = array("i")
+        self._impacts = array("d")
+        for name, term_id in self._ids.items():
+            idf = self._idf.get(name, 0.0)
+            self._topics.extend(topics_of[term_id])
+            self._impacts.extend(
+                [
+                    idf * tf * (BM25_K1 + 1) / (tf + norms[number])
+                    for number, tf in zip(topics_of[term_id], counts_of[term_id], strict=True)
+                ]
+            )
+            self._starts.append(len(self._topics))
+        self._dense: tuple[Any, Any, Any] | None = None  # numpy views of the arrays, for large indexes
+        self._compounds = compounds
         known = vocabulary.keys() | self.analyzer.synonym_words()
         self._vocabulary = known
+        # Typo repair looks up the most common spelling first, so ties go to the likelier word.
         self._by_frequency = sorted(known, key=lambda w: (-vocabulary[w], w))
-        self._repair = lru_cache(maxsize=4096)(self._repair_uncached)
-        _english()  # load the word list now, not on the first question
+        self._made_caches()
+        load_english()  # read the word list now, not on the first question
+        if len(self.documents) >= DENSE_MIN:
+            self._numpy()  # likewise numpy, for a large index
 
     def _analyse(self, text: str) -> list[str]:
         return self.analyzer.terms(self.analyzer.expand(words(text)))
+
+    def _id(self, term: str, topics_of: list[array[int]], counts_of: list[array[int]]) -> int:
+        """The number of a term, numbering it (with empty postings) if it is new."""
+        term_id = self._ids.get(term)
+        if term_id is None:
+            term_id = self._ids[term] = len(self._names)
+            self._names.append(term)
+            topics_of.append(array("i"))
+            counts_of.append(array("i"))
+        return term_id
+
+    def _add_said(self, key: int, number: int) -> None:
+        said = self._said_as.get(key)
+        if said is None:
+            self._said_as[key] = number
+        elif isinstance(said, int):
+            if said != number:
+                self._said_as[key] = [said, number]
+        elif number not in said:
+            said.append(number)
+
+    def _example_ids(self, number: int) -> list[array[int]]:
+        """The term numbers of each of a topic's example phrasings, in order (empty ones too)."""
+        ends = self._example_ends
+        first, last = self._first_example[number], self._first_example[number + 1]
+        return [self._example_terms[ends[e - 1] if e else 0 : ends[e]] for e in range(first, last)]
+
+    def _phrasings_uncached(self, number: int) -> _Phrasings:
+        examples = [frozenset(self._names[i] for i in ids) for ids in self._example_ids(number)]
+        counts = Counter(self._names[i] for ids in self._example_ids(number) for i in ids)
+        norms = [
+            math.sqrt(sum(self._idf[t] ** 2 for t in example)) if example <= self._idf.keys() else None
+            for example in examples
+        ]
+        vocabulary = len(self._idf) or 1
+        return _Phrasings(
+            examples,
+            frozenset().union(*examples),
+            counts,
+            norms,
+            {t: math.log(c + NB_ALPHA) for t, c in counts.items()},
+            math.log(counts.total() + NB_ALPHA * vocabulary),
+        )
+
+    def _phrased_as(self, terms: list[str]) -> set[int]:
+        """The topics with an example phrasing of exactly these terms."""
+        ids = [self._ids.get(t, -1) for t in terms]
+        if not ids or -1 in ids:
+            return set()
+        wanted = frozenset(ids)
+        said = self._said_as.get(hash(wanted))
+        if said is None:
+            return set()
+        numbers = [said] if isinstance(said, int) else said
+        return {n for n in numbers if any(frozenset(e) == wanted for e in self._example_ids(n))}
+
+    def _postings(self, term: str) -> tuple[int, int]:
+        """Where a term's topics and BM25 contributions are in _topics and _impacts (empty: none)."""
+        term_id = self._ids.get(term)
+        if term_id is None:
+            return 0, 0
+        return self._starts[term_id], self._starts[term_id + 1]
+
+    def _numpy(self) -> tuple[Any, Any, Any]:
+        """numpy and views of the postings arrays, made on first use (the arrays are not copied)."""
+        if self._dense is None:
+            import numpy
+
+            self._dense = (
+                numpy,
+                numpy.frombuffer(self._topics, dtype=numpy.intc),
+                numpy.frombuffer(self._impacts, dtype=numpy.float64),
+            )
+        return self._dense
+
+    def __getstate__(self) -> dict[str, Any]:
+        # What a cache keeps: the arrays, not the caches made from them.
+        state = self.__dict__.copy()
+        for made in ("_repair", "_phrasings", "_dense", "suggester"):
+            state.pop(made, None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._dense = None
+        self._made_caches()
+
+    def _made_caches(self) -> None:
+        self._repair = lru_cache(maxsize=4096)(self._repair_uncached)
+        # A candidate's phrasings as sets and counts of terms, rebuilt from the arrays when needed:
+        # every topic of a small index stays here, the most recent ones of a large one.
+        self._phrasings = lru_cache(maxsize=PHRASINGS_CACHED)(self._phrasings_uncached)
 
     @staticmethod
     def _idf_for(document_frequency: int, count: int) -> float:
@@ -322,32 +463,32 @@ class SearchIndex:
 
     def _group_impact(self, group: tuple[str, ...]) -> dict[int, float]:
         """BM25 of a word group per topic: for a phrase and its synonyms, the best of them, once."""
-        impacts = [self._impacts[t] for t in group if t in self._impacts]
+        impacts = [
+            dict(zip(self._topics[start:end], self._impacts[start:end], strict=True))
+            for start, end in map(self._postings, group)
+            if end > start
+        ]
         if len(impacts) <= 1:
             return impacts[0] if impacts else {}
-        best = dict(impacts[0])
+        best = impacts[0]
         for impact in impacts[1:]:
             for number, value in impact.items():
                 if value > best.get(number, 0.0):
                     best[number] = value
         return best
 
-    def _bm25_weight(self, term: str, number: int, tf: int) -> float:
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * self._lengths[number] / self._average_length)
-        return self._idf[term] * tf * (BM25_K1 + 1) / (tf + norm)
-
     def _phrasing_likelihood(self, groups: list[tuple[str, ...]], candidates: list[int]) -> dict[int, float]:
         """P(topic | question) under a naive Bayes model of each topic's example phrasings.
 
         Unlike BM25 this learns which everyday words ("worth", "how long", "start") go with which
         topic, from the phrasings moderators wrote; it is a probability over the candidates."""
-        vocabulary = len(self._idf) or 1
+        unseen = math.log(0 + NB_ALPHA)  # a term none of the topic's phrasings has
         logs = {}
         for number in candidates:
-            counts = self._phrasings[number]
-            denominator = math.log(counts.total() + NB_ALPHA * vocabulary)
+            phrasings = self._phrasings(number)
+            log_counts, denominator = phrasings.log_counts, phrasings.log_total
             logs[number] = sum(
-                max(math.log(counts.get(t, 0) + NB_ALPHA) for t in group) - denominator
+                max(log_counts.get(t, unseen) for t in group) - denominator
                 for group in groups
                 if group != (OUT_OF_SCOPE,)
             )
@@ -359,12 +500,14 @@ class SearchIndex:
     def _example_similarity(self, number: int, terms: frozenset[str], norm: float) -> float:
         """Best idf-weighted cosine between the question and one of the topic's example phrasings."""
         best = 0.0
-        for example in self._examples[number]:
+        phrasings = self._phrasings(number)
+        for example, other in zip(phrasings.examples, phrasings.norms, strict=True):
             shared = terms & example
             if not shared:
                 continue
             dot = sum(self._idf[t] ** 2 for t in shared)
-            other = math.sqrt(sum(self._idf[t] ** 2 for t in example))
+            if other is None:  # a phrasing with a term no field has (never, as topics are indexed)
+                other = math.sqrt(sum(self._idf[t] ** 2 for t in example))
             best = max(best, dot / (norm * other))
         return best
 
@@ -403,17 +546,16 @@ class SearchIndex:
 
         # Shortlist by the groups that discriminate: a word in most topics costs a pass over all of
         # them and moves nothing. Then score the shortlist on every group.
-        impacts = [self._group_impact(group) for group in groups]
+        impacts = (_Dense if len(self.documents) >= DENSE_MIN else _Sparse)(self, groups)
         common = max(COMMON_MIN, COMMON_SHARE * len(self.documents))
-        selective = [impact for impact in impacts if 0 < len(impact) <= common] or impacts
-        shortlist: dict[int, float] = defaultdict(float)
-        for impact in selective:
-            for number, value in impact.items():
-                shortlist[number] += value
-        if not shortlist:
+        selective = [g for g, size in enumerate(impacts.sizes) if 0 < size <= common] or list(
+            range(len(groups))
+        )
+        pool = impacts.pool(selective, CANDIDATES * 2)
+        if not pool:
             return []
-        pool = sorted(shortlist, key=shortlist.__getitem__, reverse=True)[: CANDIDATES * 2]
-        scores = {n: sum(impact.get(n, 0.0) for impact in impacts) for n in pool}
+        rows = impacts.rows(pool)  # topic -> its BM25 for each group, 0.0 where it has none of it
+        scores = {n: sum(rows[n]) for n in pool}
         top_score = max(scores.values())
         candidates = sorted(pool, key=scores.__getitem__, reverse=True)[:CANDIDATES]
         terms = frozenset(t for group in groups for t in group if t in self._idf)
@@ -421,13 +563,13 @@ class SearchIndex:
         likelihood = self._phrasing_likelihood(groups, candidates)
         evidence = []
         for number in candidates:
-            head_terms = self._heads[number]
+            head_terms = self._phrasings(number).head
             evidence.append(
                 Evidence(
                     number=number,
                     bm25=scores[number] / top_score,
                     similarity=self._example_similarity(number, terms, norm),
-                    coverage=sum(w for i, w in zip(impacts, group_weight, strict=True) if number in i)
+                    coverage=sum(w for v, w in zip(rows[number], group_weight, strict=True) if v > 0)
                     / total_weight,
                     head=sum(
                         w
@@ -463,9 +605,7 @@ class SearchIndex:
         )
         features = ranked[0].features(ranked[1] if len(ranked) > 1 else None)
         confidence = self.decline.probability(features)
-        said = self._said_as.get(
-            frozenset(self._analyse(" ".join(map(self._repair, words(question))))), set()
-        )
+        said = self._phrased_as(self._analyse(" ".join(map(self._repair, words(question)))))
         if len(said) == 1 and ranked[0].number in said and not ranked[0].out_of_scope:
             # The message says exactly what one topic's title, alias or question says: that topic.
             confidence = max(confidence, self.decline.threshold)
@@ -484,6 +624,78 @@ class SearchIndex:
     def suggest(self, text: str, limit: int = 25) -> list[Match]:
         """Autocomplete over these documents: bot/core/autocomplete.py, the one implementation."""
         return self.suggester.suggest(text, limit)
+
+
+class _Sparse:
+    """Each question group's BM25 per topic as a dict: for small indexes, where that is fastest."""
+
+    def __init__(self, index: SearchIndex, groups: Sequence[tuple[str, ...]]):
+        self._impacts = [index._group_impact(group) for group in groups]
+        self.sizes = [len(impact) for impact in self._impacts]
+
+    def pool(self, selective: list[int], size: int) -> list[int]:
+        """The `size` topics with the most BM25 over the selective groups, ties in order of appearance."""
+        shortlist: dict[int, float] = defaultdict(float)
+        for group in selective:
+            for number, value in self._impacts[group].items():
+                shortlist[number] += value
+        return sorted(shortlist, key=shortlist.__getitem__, reverse=True)[:size]
+
+    def rows(self, numbers: Iterable[int]) -> dict[int, list[float]]:
+        return {n: [impact.get(n, 0.0) for impact in self._impacts] for n in numbers}
+
+
+class _Dense:
+    """The same as _Sparse, with one array of every topic's BM25 per group (numpy): a question over
+    a large index adds up thousands of postings, in C rather than one by one. The sums are the
+    same sums in the same order, and ties go the same way, so both rank alike."""
+
+    def __init__(self, index: SearchIndex, groups: Sequence[tuple[str, ...]]):
+        np, topics, impacts = index._numpy()
+        self._np = np
+        self._size = len(index.documents)
+        self._terms: list[list[Any]] = []  # per group, one array per term that has postings
+        self._groups: list[Any] = []  # per group, the best of its terms' arrays (None: no postings)
+        self.sizes = []
+        for group in groups:
+            arrays = []
+            for start, end in map(index._postings, group):
+                if end > start:
+                    scores = np.zeros(self._size)
+                    scores[topics[start:end]] = impacts[start:end]
+                    arrays.append(scores)
+            best = None if not arrays else arrays[0] if len(arrays) == 1 else np.maximum.reduce(arrays)
+            self._terms.append(arrays)
+            self._groups.append(best)
+            self.sizes.append(0 if best is None else int(np.count_nonzero(best)))
+
+    def pool(self, selective: list[int], size: int) -> list[int]:
+        np = self._np
+        total = np.zeros(self._size)
+        for group in selective:
+            if self._groups[group] is not None:
+                total += self._groups[group]
+        touched = np.flatnonzero(total)  # every contribution is positive
+        values = total[touched]
+        if len(touched) > size:  # only those at or above the size-th best can make the pool
+            kept = values >= np.partition(values, len(touched) - size)[len(touched) - size]
+            touched, values = touched[kept], values[kept]
+        ranked = sorted(
+            zip((-values).tolist(), (self._appearance(n, selective) for n in touched.tolist()), strict=True)
+        )
+        return [n for _, (_, _, n) in ranked[:size]]
+
+    def _appearance(self, number: int, selective: list[int]) -> tuple[int, int, int]:
+        """Where a topic first appears when the groups' postings are read in order (as _Sparse reads
+        its dicts): the group, the term of the group, the topic."""
+        for place, group in enumerate(selective):
+            for term, scores in enumerate(self._terms[group]):
+                if scores[number] > 0:
+                    return place, term, number
+        return len(selective), 0, number
+
+    def rows(self, numbers: Iterable[int]) -> dict[int, list[float]]:
+        return {n: [0.0 if scores is None else scores.item(n) for scores in self._groups] for n in numbers}
 
 
 def topic_documents(kb: KnowledgeBase) -> list[Document]:

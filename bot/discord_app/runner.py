@@ -28,8 +28,8 @@ def _token(settings: Settings) -> str:
 def run_bot(settings: Settings) -> int:
     """Run until stopped; SIGTERM (systemd, docker stop) and Ctrl-C close the gateway cleanly and exit 0."""
     token = _token(settings)
-    advisor = Advisor.from_directory(settings.knowledge_dir)
     discord.utils.setup_logging(level=getattr(logging, settings.log_level))
+    advisor = Advisor.from_directory(settings.knowledge_dir, cache_dir=settings.state_dir)
     log.info("knowledge %s: %d topics", advisor.kb.version, len(advisor.kb.topics))
     with _endpoints(settings):
         try:

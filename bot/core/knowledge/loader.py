@@ -13,11 +13,10 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-from jinja2 import Template, TemplateError, TemplateSyntaxError
 from pydantic import ValidationError
 
 from bot.core import earnings
@@ -46,7 +45,16 @@ from bot.core.limits import (
 )
 from bot.core.text import states
 
+if TYPE_CHECKING:
+    from jinja2 import Template
+
+    from bot.core.knowledge.sandbox import AnswerEnvironment
+
+# Parsing YAML and compiling templates import PyYAML and Jinja, in the functions that do it: a
+# knowledge base read back from the cache (bot/core/cache.py) needs neither.
+
 SUFFIXES = (".yaml", ".yml")
+RENDERINGS_KEPT = 4096  # answers kept rendered, per topic and place (see KnowledgeBase.render_answer)
 
 
 @dataclass(frozen=True, order=True)
@@ -92,6 +100,8 @@ class KnowledgeBase:
     chapter_channels: dict[int, str] = field(default_factory=dict, repr=False)
     credential_fit: CredentialFit | None = None  # the /which-credential rules, when a file defines them
     course_criteria: CourseCriteria | None = None  # the /course-check checklist, likewise
+    # (topic id, place) -> the answer rendered there; those with no place are rendered while loading
+    _answers: dict[tuple[str, templates.Place], str] = field(default_factory=dict, repr=False, compare=False)
 
     def template_context(self, place: templates.Place | None = None) -> dict[str, Any]:
         """What an answer template sees where it is shown (see templates.py)."""
@@ -100,8 +110,31 @@ class KnowledgeBase:
         )
 
     def render_answer(self, topic_id: str, place: templates.Place | None = None) -> str:
-        """The answer of a topic, rendered for where it is shown."""
-        return templates.render_answer(self._templates[topic_id], self.template_context(place)).strip()
+        """A topic's answer as shown at `place` (a server, a chapter's channel; default: offline).
+
+        The same topic at the same place always renders the same (a template sees nothing else),
+        so each rendering is kept: /ask does not run the template again for every student."""
+        key = (topic_id, place or templates.Place())
+        rendered = self._answers.get(key)
+        if rendered is not None:
+            return rendered
+        from bot.core.knowledge import sandbox
+
+        template = self._templates.get(topic_id)
+        if template is None:  # a knowledge base read from the cache compiles its answers on use
+            template = self._templates[topic_id] = _environment().from_string(self.topics[topic_id].answer)
+        rendered = sandbox.render_answer(template, self.template_context(place)).strip()
+        if len(self._answers) >= RENDERINGS_KEPT:  # places are few, but a chapter's change daily
+            self._answers.clear()
+        self._answers[key] = rendered
+        return rendered
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Compiled templates are code, which pickle cannot keep: the cache keeps their sources (the
+        # topics' answers) and the answers rendered with no place given (the console and `ask`).
+        offline = templates.Place()
+        answers = {key: text for key, text in self._answers.items() if key[1] == offline}
+        return {**self.__dict__, "_templates": {}, "_answers": answers}
 
     def chapter_of(self, channel_ids: Iterable[int]) -> Chapter | None:
         """The chapter of a channel, given its id then its parents' (category; for a thread, its
@@ -145,6 +178,13 @@ class KnowledgeBase:
             if wanted in names:
                 return credential
         return None
+
+
+@lru_cache(maxsize=1)
+def _environment() -> AnswerEnvironment:
+    from bot.core.knowledge import sandbox
+
+    return sandbox.make_environment()
 
 
 def knowledge_files(directory: Path) -> list[Path]:
@@ -439,6 +479,8 @@ class _Skipped:
 def _load_file(
     path: Path, raw: bytes, problems: list[Problem], context: Mapping[str, Any], skipped: _Skipped
 ) -> _File | None:
+    import yaml
+
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -834,7 +876,9 @@ def _compile_templates(
     where: Mapping[tuple[str, str], tuple[Path, ParsedYaml, Location]],
     problems: list[Problem],
 ) -> dict[str, Template]:
-    env = templates.make_environment()
+    from jinja2 import TemplateSyntaxError
+
+    env = _environment()
     compiled: dict[str, Template] = {}
     for topic in topics.values():
         try:
@@ -889,7 +933,8 @@ def _check_rendered(
         path, parsed, location = where[("topics", topic.id)]
         try:
             text = _render(kb, topic.id, context)
-        except _RENDER_ERRORS as error:
+            kb._answers[(topic.id, place or templates.Place())] = text
+        except _render_errors() as error:
             empty = _empty_section(context, error)
             if empty is not None:  # one problem for the missing section, not one per answer
                 users.setdefault(empty, []).append(topic.id)
@@ -968,25 +1013,33 @@ def _check_rendered_in_chapters(
         for topic in rendering:
             path, parsed, location = where[("topics", topic.id)]
             try:
-                text = _render(kb, topic.id, context)
-            except _RENDER_ERRORS as error:
+                text = kb.render_answer(topic.id, shown_in)
+            except _render_errors() as error:
                 problems.append(_render_failure(error, topic.id, context, path, parsed, location, label))
                 continue
             if (too_long := _answer_too_long(text, topic.id, path, parsed, location, label)) is not None:
                 problems.append(too_long)
 
 
-# Everything a template can raise when it renders: bad data, the bounds, a template calling itself.
-_RENDER_ERRORS = (TemplateError, ValueError, TypeError, ArithmeticError, RecursionError)
+def _render_errors() -> tuple[type[BaseException], ...]:
+    """Everything a template can raise when it renders: bad data, the bounds, a template calling
+    itself (Jinja is imported here, not with the module: see the note on imports above)."""
+    from jinja2 import TemplateError
+
+    return (TemplateError, ValueError, TypeError, ArithmeticError, RecursionError)
 
 
 def _render(kb: KnowledgeBase, topic_id: str, context: dict[str, Any]) -> str:
-    return templates.render_answer(kb._templates[topic_id], context).strip()
+    from bot.core.knowledge import sandbox
+
+    return sandbox.render_answer(kb._templates[topic_id], context).strip()
 
 
 def _empty_section(context: Mapping[str, Any], error: BaseException) -> str | None:
     """The context section (presets, credentials) without any entry the template looked something up in."""
-    if not isinstance(error, templates.MissingData):
+    from bot.core.knowledge import sandbox
+
+    if not isinstance(error, sandbox.MissingData):
         return None
     return next((n for n in _CONTEXT_SECTIONS if error.obj is context[n] and not context[n]), None)
 
@@ -1002,12 +1055,14 @@ def _render_failure(
 ) -> Problem:
     """Why an answer fails to render, at the failing line of its template; `label` says where it
     is shown when that matters (" in chapter `x`'s channels")."""
+    from bot.core.knowledge import sandbox
+
     line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
-    if isinstance(error, templates.MissingData):
-        message = f"topic `{topic_id}`{label}: {templates.explain_missing(error, context)}"
+    if isinstance(error, sandbox.MissingData):
+        message = f"topic `{topic_id}`{label}: {sandbox.explain_missing(error, context)}"
     elif isinstance(error, RecursionError):
         message = f"topic `{topic_id}`{label}: the template calls itself without end"
-    elif isinstance(error, templates.TemplateLimitError):
+    elif isinstance(error, sandbox.TemplateLimitError):
         message = f"topic `{topic_id}`{label}: {error}"
     else:
         message = f"topic `{topic_id}`: the answer fails to render{label}: {error}"

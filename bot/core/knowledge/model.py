@@ -85,7 +85,9 @@ Year = Annotated[int, Field(ge=1990, le=2100)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: validators are built when a file is first validated, not on import; a knowledge
+    # base read back from the cache (bot/core/cache.py) never validates, so never builds them.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class Source(Strict):

@@ -11,22 +11,32 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    import yaml
 
 Location = tuple[str | int, ...]
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader without the implicit timestamp type: '2026-13-01' becomes text, checked later."""
+@lru_cache(maxsize=2)
+def _loader(fast: bool) -> type[yaml.SafeLoader]:
+    """SafeLoader without the implicit timestamp type: '2026-13-01' becomes text, checked later.
 
+    Fast: on libyaml's parser (ten times quicker); else PyYAML's own, whose error messages the
+    loaders word their problems from. PyYAML is imported here, by the first file parsed."""
+    import yaml
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    base = yaml.CSafeLoader if fast and getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+    loader: type[yaml.SafeLoader] = type("_Loader", (base,), {})
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return loader
 
 
 @dataclass
@@ -146,7 +156,16 @@ def _types_in(annotation: Any) -> Iterable[Any]:
 
 def parse(text: str) -> ParsedYaml:
     """Parse one YAML document; raises yaml.YAMLError (with a mark) on bad syntax."""
-    loader = _Loader(text)
+    import yaml
+
+    try:
+        return _parse(text, fast=True)
+    except yaml.YAMLError:
+        return _parse(text, fast=False)  # raises again, worded as PyYAML words it
+
+
+def _parse(text: str, fast: bool) -> ParsedYaml:
+    loader = _loader(fast)(text)
     try:
         root = loader.get_single_node()
         if root is None:
@@ -160,6 +179,8 @@ def parse(text: str) -> ParsedYaml:
 
 
 def _walk(node: yaml.Node, location: Location, parsed: ParsedYaml) -> None:
+    import yaml  # loaded by now: a look-up
+
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
