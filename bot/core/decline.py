@@ -31,6 +31,7 @@ class Tree:
     value: tuple[float, ...]
 
     def predict(self, x: Sequence[float]) -> float:
+        """The leaf value for the feature values `x`, in the model's feature order."""
         node = 0
         while self.left[node] != -1:
             node = self.left[node] if x[self.feature[node]] <= self.threshold[node] else self.right[node]
@@ -39,6 +40,8 @@ class Tree:
 
 @dataclass(frozen=True)
 class DeclineModel:
+    """The fitted decline model: a probability that the best topic answers a message, and the threshold to answer."""
+
     features: tuple[str, ...]
     trees: tuple[Tree, ...]
     learning_rate: float
@@ -53,6 +56,7 @@ class DeclineModel:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DeclineModel:
+        """The model from its JSON form (decline_model.json, written by benchmarks/fit_decline.py)."""
         trees = tuple(
             Tree(
                 tuple(int(v) for v in t["feature"]),
