@@ -56,14 +56,16 @@ class CliError(Exception):
         self.code = code
 
 
-# Each earnings option -> the calculator input it feeds (its bounds are earnings.LIMITS[input]).
+# Each earnings option -> the input of the question it gives; errors name the option.
 EARNINGS_OPTIONS = {
     "charts_per_hour": "charts_per_hour",
     "rate": "pay_per_chart",
     "hours_per_week": "hours_per_week",
     "weeks_per_year": "weeks_per_year",
-    "compare_charts_per_hour": "charts_per_hour",
+    "compare_charts_per_hour": "compare_charts_per_hour",
+    "target_annual": "target_annual",
 }
+EARNINGS_LABELS = {name: "--" + dest.replace("_", "-") for dest, name in EARNINGS_OPTIONS.items()}
 
 
 def _number(text: str) -> float:
@@ -84,10 +86,6 @@ def _days(text: str) -> int:
     if days < 1:
         raise argparse.ArgumentTypeError("give at least 1 day")
     return days
-
-
-def _option(dest: str) -> str:
-    return "--" + dest.replace("_", "-")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -145,11 +143,33 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print JSON (one object per line with -)")
 
     calc = commands.add_parser("earnings", parents=[common], help="the earnings calculator")
-    calc.add_argument("--charts-per-hour", type=_number, required=True, metavar="N")
-    calc.add_argument("--rate", type=_number, required=True, metavar="USD", help="pay per chart")
-    calc.add_argument("--hours-per-week", type=_number, required=True, metavar="H")
-    calc.add_argument("--weeks-per-year", type=_number, default=52, metavar="W", help="default 52")
-    calc.add_argument("--compare-charts-per-hour", type=_number, metavar="N", help="a second pace")
+
+    def bounds(name: str) -> str:
+        bound = earnings.LIMITS[name]
+        return f"{bound.minimum:g} to {bound.maximum:g}"
+
+    calc.add_argument(
+        "--charts-per-hour", type=_number, required=True, metavar="N", help=bounds("charts_per_hour")
+    )
+    calc.add_argument(
+        "--rate", type=_number, required=True, metavar="USD", help=f"pay per chart, {bounds('pay_per_chart')}"
+    )
+    calc.add_argument(
+        "--hours-per-week", type=_number, required=True, metavar="H", help=bounds("hours_per_week")
+    )
+    calc.add_argument(
+        "--weeks-per-year",
+        type=_number,
+        default=earnings.DEFAULT_WEEKS_PER_YEAR,
+        metavar="W",
+        help=f"{bounds('weeks_per_year')}, default {earnings.DEFAULT_WEEKS_PER_YEAR:g}",
+    )
+    calc.add_argument(
+        "--compare-charts-per-hour",
+        type=_number,
+        metavar="N",
+        help=f"a second pace, {bounds('charts_per_hour')}",
+    )
     calc.add_argument("--target-annual", type=_number, metavar="USD", help="hours/week needed to gross this")
     calc.add_argument(
         "--chart", type=Path, metavar="FILE.png", help="also write the chart (weekly gross and net by pace)"
@@ -444,54 +464,36 @@ def _earnings(args: argparse.Namespace) -> int:
     from bot.core.replies import earnings_reply
 
     advisor = _advisor(args)
-    for dest, name in EARNINGS_OPTIONS.items():
-        value = getattr(args, dest)
-        if value is not None:
-            try:
-                earnings.check_input(name, value, label=_option(dest))
-            except earnings.EarningsInputError as error:
-                raise CliError(str(error)) from None
+    question = earnings.EarningsQuestion(
+        args.charts_per_hour,
+        args.rate,
+        args.hours_per_week,
+        args.weeks_per_year,
+        args.compare_charts_per_hour,
+        args.target_annual,
+    )
     try:
-        result, other = advisor.earnings_with_comparison(
-            args.charts_per_hour,
-            args.rate,
-            args.hours_per_week,
-            args.weeks_per_year,
-            args.compare_charts_per_hour,
-        )
-        target_hours = (
-            earnings.hours_for_target(
-                args.target_annual,
-                args.charts_per_hour,
-                args.rate,
-                args.weeks_per_year,
-                label="--target-annual",
-            )
-            if args.target_annual is not None
-            else None
-        )
+        answered = advisor.earnings(question, labels=EARNINGS_LABELS)
     except earnings.EarningsInputError as error:
         raise CliError(str(error)) from None
     if args.chart is not None:
         from bot.charts import ChartError, write_earnings_png
 
         try:
-            written = write_earnings_png(args.chart, advisor.earnings_curve(result, other))
+            written = write_earnings_png(args.chart, advisor.earnings_curve(answered))
         except ChartError as error:
             raise CliError(str(error)) from None
         print(f"chart written to {written}", file=sys.stderr)
     if args.json:
-        data: dict[str, Any] = result.as_dict()
-        if other is not None:
-            data["compare"] = other.as_dict()
-        if target_hours is not None:
+        data: dict[str, Any] = answered.earnings.as_dict()
+        if answered.compared is not None:
+            data["compare"] = answered.compared.as_dict()
+        if answered.hours_for_target is not None:
             data["target_annual"] = args.target_annual
-            data["hours_per_week_for_target"] = round(target_hours, 2)
+            data["hours_per_week_for_target"] = round(answered.hours_for_target, 2)
         print(json.dumps(data))
         return 0
-    print(render(earnings_reply(result, other)), end="")
-    if target_hours is not None:
-        print(f"\nTo gross ${args.target_annual:,.0f} a year at this pace: {target_hours:.1f} hours a week.")
+    print(render(earnings_reply(answered)), end="")
     return 0
 
 

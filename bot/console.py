@@ -23,9 +23,9 @@ from typing import TextIO
 
 from bot.core.advisor import Advisor, Answer
 from bot.core.chapters import chapter_reply, no_chapter_reply
-from bot.core.earnings import EarningsInputError
+from bot.core.earnings import EarningsQuestion
 from bot.core.knowledge.model import COURSE_ITEMS, FIT_GOALS, FIT_SETTINGS
-from bot.core.replies import COMMANDS, QUIZ_QUESTIONS, QUIZ_TITLE, Reply, error_reply, help_reply
+from bot.core.replies import COMMANDS, QUIZ_QUESTIONS, QUIZ_TITLE, Reply, command, error_reply, help_reply
 from bot.core.tools.course_check import CourseOffer
 
 QUIT = {"/quit", "/exit", "quit", "exit"}
@@ -34,10 +34,8 @@ CONSOLE_HELP = (
     ("/quit", "leave (or Ctrl-D)"),
     ("Tab, ↑", "complete commands, topics, credentials and categories; recall earlier lines"),
 )
-EARNINGS_USAGE = (
-    "Usage: /earnings CHARTS_PER_HOUR RATE HOURS_PER_WEEK [WEEKS_PER_YEAR] [COMPARE_CHARTS_PER_HOUR]"
-    " [--chart FILE.png]"
-)
+EARNINGS_USAGE = f"Usage: /earnings {command('earnings').arguments.upper()} [--chart FILE.png]"
+AUDIT_USAGE = f"Usage: /audit-risk {command('audit-risk').arguments.upper()}"
 
 # Plain text: Discord's Markdown reduced to what reads well without styles.
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)]+)\)")
@@ -118,24 +116,15 @@ class Console:
         self.state_dir = state_dir  # where the history is kept at a terminal (None: not kept)
         self.on_answer = on_answer  # e.g. the question log, as the bot keeps one for /ask
         self.today = today  # which exam sittings are still ahead
+        # The commands of the one list, each run by the method of its name (/which-credential: _which_credential).
         self.commands: dict[str, Callable[[list[str], str], Reply]] = {
-            "ask": self._ask,
-            "faq": self._faq,
-            "compare": self._compare,
-            "earnings": self._earnings,
-            "topics": self._topics,
-            "roadmap": self._roadmap,
-            "chapter": self._chapter,
-            "which-credential": self._which_credential,
-            "course-check": self._course_check,
-            "audit-risk": self._audit_risk,
-            "help": lambda args, rest: help_reply(CONSOLE_HELP),
+            c.name: getattr(self, "_" + c.name.replace("-", "_")) for c in COMMANDS
         }
 
     def command_help(self) -> dict[str, str]:
         """Command name -> what it does, from the one list /help shows, plus the console's own."""
-        about = {usage.split()[0].lstrip("/"): what for usage, what in (*COMMANDS, *CONSOLE_HELP)}
-        return {name: about.get(name, "") for name in [*self.commands, "quit"]}
+        own = {usage.split()[0].lstrip("/"): what for usage, what in CONSOLE_HELP}
+        return {c.name: c.about for c in COMMANDS} | {"quit": own["quit"]}
 
     def reply(self, line: str) -> Reply | None:
         """One line of input -> the reply to show (None for a blank line)."""
@@ -231,18 +220,16 @@ class Console:
             return error_reply(
                 f"Those must be numbers ({wrong}); the rate may be $0.75 or 75c. {EARNINGS_USAGE}"
             )
-        values = [n for n in numbers if n is not None]
-        weeks = values[3] if len(values) > 3 else 52
-        compare = values[4] if len(values) > 4 else None
-        reply = self.advisor.earnings_reply(values[0], values[1], values[2], weeks, compare)
+        charts, rate, hours, *more = (n for n in numbers if n is not None)
+        question = EarningsQuestion(charts, rate, hours, *more)  # more: weeks a year, a pace to compare
+        reply = self.advisor.earnings_reply(question)
         if chart is None or reply.kind == "error":
             return reply
         from bot.charts import ChartError, write_earnings_png
 
         try:
-            figures = self.advisor.earnings_with_comparison(values[0], values[1], values[2], weeks, compare)
-            written = write_earnings_png(chart, self.advisor.earnings_curve(*figures))
-        except (ChartError, EarningsInputError) as error:
+            written = write_earnings_png(chart, self.advisor.earnings_curve(self.advisor.earnings(question)))
+        except ChartError as error:
             return error_reply(f"{error}.")
         return dataclasses.replace(reply, footer=f"{reply.footer} · chart written to {written}")
 
@@ -292,9 +279,7 @@ class Console:
         return self.advisor.course_check_reply(CourseOffer(credential, hours, teaches, offers, price))
 
     def _audit_risk(self, args: list[str], rest: str) -> Reply:
-        usage = (
-            "Usage: /audit-risk ACCURACY REQUIRED SAMPLE_SIZE, e.g. /audit-risk 0.95 0.96 50 (or 95 96 50)"
-        )
+        usage = f"{AUDIT_USAGE}, e.g. /audit-risk 0.95 0.96 50 (or 95 96 50)"
         if len(args) != 3:
             return error_reply(usage)
         try:
@@ -305,9 +290,7 @@ class Console:
 
     def _roadmap(self, args: list[str], rest: str) -> Reply:
         """One page per step, as the Discord buttons page through them."""
-        steps = [self.advisor.roadmap(i) for i in range(max(len(self.advisor.kb.roadmap), 1))]
-        pages = tuple(f"**{s.title}**\n{s.body}" for s in steps)
-        return Reply(title="Career roadmap", body="\n\n".join(pages), pages=pages, kind="info")
+        return self.advisor.roadmap_pages()
 
     def _chapter(self, args: list[str], rest: str) -> Reply:
         """A terminal has no channel: a chapter by id, or the list of them."""
@@ -322,3 +305,6 @@ class Console:
 
     def _topics(self, args: list[str], rest: str) -> Reply:
         return self.advisor.topics(rest or None)
+
+    def _help(self, args: list[str], rest: str) -> Reply:
+        return help_reply(CONSOLE_HELP)

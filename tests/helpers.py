@@ -9,6 +9,8 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.core.earnings import EarningsQuestion
+
 if TYPE_CHECKING:
     from bot.core.advisor import Advisor
     from bot.core.earnings import EarningsCurve
@@ -137,5 +139,5 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 def curve_for(advisor: Advisor, *args: Any, **kwargs: Any) -> EarningsCurve:
-    """The earnings chart's curve for the arguments of Advisor.earnings_with_comparison."""
-    return advisor.earnings_curve(*advisor.earnings_with_comparison(*args, **kwargs))
+    """The earnings chart's curve for the arguments of an EarningsQuestion."""
+    return advisor.earnings_curve(advisor.earnings(EarningsQuestion(*args, **kwargs)))

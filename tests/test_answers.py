@@ -22,9 +22,10 @@ from bot.core.evaluation import (
 
 BENCHMARKS = Path(__file__).parents[1] / "benchmarks"
 # Measured on the blind test half, 2026-11-30: see the README's table; floors sit 3 points under.
-TEST_HALF_FLOOR = 0.77
-TEST_HALF_OFF_TOPIC_FLOOR = 0.93
-EXISTING_SET_FLOOR = 0.80
+TEST_HALF_FLOOR = 0.80  # measured 83.4%
+TEST_HALF_OFF_TOPIC_FLOOR = 0.92  # measured 94.8%
+EXISTING_SET_FLOOR = 0.82  # measured 85.1% ranked first and answered
+EXISTING_SET_OFF_TOPIC_FLOOR = 0.89  # measured 92.0%
 
 
 @pytest.fixture(scope="module")
@@ -44,4 +45,4 @@ def test_the_existing_set_stays_above_its_floor(advisor: Advisor) -> None:
     result = score(advisor_searcher(advisor), load_cases(BENCHMARKS / "eval_questions.yaml"))
     assert result.on_topic >= 250 and result.off_topic >= 50
     assert result.top1_accuracy >= EXISTING_SET_FLOOR, result.misses
-    assert result.decline_rate >= 0.90, result.misses
+    assert result.decline_rate >= EXISTING_SET_OFF_TOPIC_FLOOR, result.misses

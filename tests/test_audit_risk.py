@@ -117,7 +117,8 @@ def test_json_keys() -> None:
     [
         ((1.5e2, 0.96, 50), "accuracy must be from 0 to 1"),
         ((-0.1, 0.96, 50), "accuracy must be from 0 to 1"),
-        ((0.95, 0, 50), "required accuracy must be from more than 0 to 1"),
+        ((0.95, 0, 50), "required accuracy must be from 0.001 to 1"),
+        ((0.95, 0.0005, 50), "required accuracy must be from 0.001 to 1"),  # as Discord's range refuses it
         ((0.95, 0.96, 0), "sample size must be from 1 to 10,000"),
         ((0.95, 0.96, 20_000), "sample size must be from 1 to 10,000"),
         ((0.95, 0.96, 12.5), "sample size must be a whole number"),

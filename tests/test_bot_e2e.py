@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from bot.config import CooldownSettings, DiscordSettings, Settings
+from bot.core import replies
 from bot.core.advisor import Advisor
+from bot.core.earnings import LIMITS
 from bot.core.limits import QUESTION_MAX
 from bot.discord_app.client import AdvisorBot, ShardedAdvisorBot, create_bot
 from tests.discord_server import FakeDiscord
@@ -28,8 +30,9 @@ from tests.discord_server import FakeDiscord
 if TYPE_CHECKING:
     from tests.discord_server.fixtures import StartBot
 
-COMMANDS = {"ask", "faq", "compare", "earnings", "topics", "roadmap", "help", "chapter", "kb", "pin"}
-COMMANDS |= {"which-credential", "course-check", "audit-risk"}
+STUDENT_COMMANDS = {"ask", "faq", "compare", "earnings", "topics", "roadmap", "help", "chapter"}
+STUDENT_COMMANDS |= {"which-credential", "course-check", "audit-risk"}
+COMMANDS = STUDENT_COMMANDS | {"kb", "pin"}  # and the moderators' groups
 CALLBACK = r"/interactions/\d+/[^/]+/callback"
 EPHEMERAL = 64
 
@@ -75,9 +78,26 @@ async def test_login_syncs_every_command_to_the_configured_guild(
     [put] = discord_server.find_requests("PUT", r"/applications/\d+/guilds/\d+/commands")
     assert put.status == 200
     assert {c["name"] for c in put.json} == COMMANDS
+    # Described as /help and the console list them: one list of commands.
+    described = {c["name"]: c["description"] for c in put.json if c["name"] in STUDENT_COMMANDS}
+    assert described == {c.name: c.description for c in replies.COMMANDS}
     earnings = next(c for c in put.json if c["name"] == "earnings")
-    charts = next(o for o in earnings["options"] if o["name"] == "charts_per_hour")
-    assert charts["max_value"] == 200 and charts["type"] == 10
+    options = {o["name"]: o for o in earnings["options"]}
+    assert options["charts_per_hour"]["type"] == 10  # a number
+    # The same bounds as the console and the CLI: Discord's client refuses what they refuse.
+    for option, bound in (
+        ("charts_per_hour", "charts_per_hour"),
+        ("rate", "pay_per_chart"),
+        ("hours_per_week", "hours_per_week"),
+        ("weeks_per_year", "weeks_per_year"),
+        ("compare_charts_per_hour", "charts_per_hour"),
+    ):
+        limits = LIMITS[bound]
+        assert (options[option]["min_value"], options[option]["max_value"]) == (
+            limits.minimum,
+            limits.maximum,
+        )
+    assert options["charts_per_hour"]["min_value"] == 0.1 and options["charts_per_hour"]["max_value"] == 200
     assert not discord_server.find_requests("PUT", r"/applications/\d+/commands")  # not global as well
 
 

@@ -9,6 +9,7 @@ import pytest
 from bot.charts import HEIGHT_PX, WIDTH_PX, earnings_png
 from bot.core import earnings
 from bot.core.advisor import Advisor
+from bot.core.earnings import EarningsQuestion
 from tests.helpers import curve_for, png_size
 
 
@@ -21,7 +22,7 @@ def test_the_curve_agrees_with_the_calculator(advisor: Advisor) -> None:
     curve = curve_for(advisor, 25, 0.75, 40, 52, 40)
     assert curve.paces[0] == 0 and curve.paces[-1] == 60  # half again past the fastest pace, in steps of 5
     for pace, gross, net in zip(curve.paces[1:], curve.weekly_gross[1:], curve.weekly_net[1:], strict=True):
-        at = advisor.earnings(pace, 0.75, 40, 52)
+        at = advisor.earnings(EarningsQuestion(pace, 0.75, 40, 52)).earnings
         assert gross == pytest.approx(at.weekly)
         assert net == pytest.approx(at.contractor.net / 52)
     you, other = curve.marks
@@ -31,7 +32,7 @@ def test_the_curve_agrees_with_the_calculator(advisor: Advisor) -> None:
     )  # the README's SE tax at $39,000
     assert (other.label, other.weekly_gross) == ("Compared pace", 1200)
     alone = curve_for(advisor, 150, 0.75, 40)
-    assert alone.paces[-1] == earnings.LIMITS["charts_per_hour"][1]  # never past the calculator's bound
+    assert alone.paces[-1] == earnings.LIMITS["charts_per_hour"].maximum  # never past the calculator's bound
     assert len(alone.marks) == 1
 
 

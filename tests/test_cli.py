@@ -301,11 +301,12 @@ EARN = ["earnings", "--charts-per-hour", "25", "--rate", "0.75", "--hours-per-we
 @pytest.mark.parametrize(
     ("extra", "words"),
     [
-        (["--compare-charts-per-hour", "-1"], "--compare-charts-per-hour must be more than 0, got -1"),
+        (["--compare-charts-per-hour", "-1"], "--compare-charts-per-hour must be at least 0.1, got -1"),
+        (["--charts-per-hour", "0.05"], "--charts-per-hour must be at least 0.1, got 0.05"),
         (["--compare-charts-per-hour", "500"], "--compare-charts-per-hour must be at most 200"),
         (["--weeks-per-year", "60"], "--weeks-per-year must be at most 52"),
         (["--rate", "500"], "--rate must be at most 100"),
-        (["--hours-per-week", "0"], "--hours-per-week must be more than 0"),
+        (["--hours-per-week", "0"], "--hours-per-week must be at least 0.5"),
         (["--target-annual", "-5"], "--target-annual must be more than 0"),
         (["--target-annual", "10000000"], "--target-annual $10,000,000 is out of reach"),
         (["--target-annual", "10000000", "--json"], "--target-annual $10,000,000 is out of reach"),

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.console import Console
+from bot.console import EARNINGS_USAGE, Console
 from bot.core.advisor import Advisor
+from bot.core.replies import COMMANDS
 from tests.helpers import CREDENTIALS, curve_for, png_size, write_knowledge
 
 
@@ -56,6 +57,8 @@ def test_a_session_of_every_command(console: Console) -> None:
         ("/earnings 25 75 dollars 40", "must be numbers ('dollars')"),
         ("/earnings 25 0.75", "Usage: /earnings"),
         ("/earnings 25 0.75 100", "at most 80"),
+        ("/earnings 0.05 0.75 40", "charts per hour must be at least 0.1, got 0.05"),  # as Discord refuses it
+        ("/earnings 25 0.75 40 52 500", "compared charts per hour must be at most 200"),
         ("/earnings 25 inf 40", "must be numbers ('inf')"),
         ("/earnings nan 0.75 40", "must be numbers ('nan')"),
         ('/ask "unclosed', "Could not read that"),
@@ -195,3 +198,12 @@ def test_the_roadmap_comes_in_the_pages_discord_shows(console: Console) -> None:
 def test_help_mentions_tab_and_quit(console: Console) -> None:
     text = console.handle("/help")
     assert "/quit" in text and "Tab" in text
+
+
+def test_the_console_runs_and_completes_every_command_help_lists(console: Console) -> None:
+    names = [c.name for c in COMMANDS]
+    assert list(console.commands) == names
+    assert list(console.command_help()) == [*names, "quit"]
+    text = console.handle("/help")
+    assert all(f"{c.usage} — {c.about}" in text for c in COMMANDS)
+    assert EARNINGS_USAGE.startswith("Usage: /earnings CHARTS_PER_HOUR RATE HOURS_PER_WEEK [WEEKS_PER_YEAR]")

@@ -33,7 +33,9 @@ class Terminal:
     """`coding-advisor console` in a pseudo-terminal of 120 x 40."""
 
     def __init__(self, state: Path, no_color: bool = False) -> None:
-        env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "NO_COLOR")}
+        # LINES and COLUMNS (pytest-xdist sets 24 x 80) would override the pseudo-terminal's own size.
+        unset = ("DISCORD_TOKEN", "NO_COLOR", "LINES", "COLUMNS")
+        env = {k: v for k, v in os.environ.items() if k not in unset}
         env.update(CODING_ADVISOR_STATE_DIR=str(state), TERM="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1")
         if no_color:
             env["NO_COLOR"] = "1"

@@ -6,7 +6,15 @@ import math
 
 import pytest
 
-from bot.core.earnings import EarningsInputError, calculate, hours_for_target, self_employment
+from bot.core.earnings import (
+    LIMITS,
+    EarningsInputError,
+    EarningsQuestion,
+    answer,
+    calculate,
+    hours_for_target,
+    self_employment,
+)
 from bot.core.knowledge.model import SelfEmploymentTax
 
 TAX = SelfEmploymentTax(
@@ -88,8 +96,12 @@ def test_a_target_beyond_a_full_week_is_refused(target: float, words: str) -> No
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        ((0, 0.75, 40), "charts per hour must be more than 0"),
-        ((-5, 0.75, 40), "charts per hour must be more than 0"),
+        ((0, 0.75, 40), "charts per hour must be at least 0.1, got 0"),
+        ((0.05, 0.75, 40), "charts per hour must be at least 0.1, got 0.05"),
+        ((-5, 0.75, 40), "charts per hour must be at least 0.1"),
+        ((25, 0.001, 40), "pay per chart (USD) must be at least 0.01"),
+        ((25, 0.75, 0.25), "hours per week must be at least 0.5"),
+        ((25, 0.75, 40, 0.5), "weeks per year must be at least 1"),
         ((201, 0.75, 40), "charts per hour must be at most 200"),
         ((25, 101, 40), "pay per chart (USD) must be at most 100"),
         ((25, 0.75, 81), "hours per week must be at most 80"),
@@ -102,6 +114,44 @@ def test_a_target_beyond_a_full_week_is_refused(target: float, words: str) -> No
 def test_bad_inputs_are_refused_with_a_clear_message(args: tuple[float, ...], words: str) -> None:
     with pytest.raises(EarningsInputError, match=words.replace("(", r"\(").replace(")", r"\)")):
         calculate(*args, tax=TAX)
+
+
+def test_the_bounds_themselves_are_accepted() -> None:
+    low = calculate(
+        *(
+            LIMITS[n].minimum
+            for n in ("charts_per_hour", "pay_per_chart", "hours_per_week", "weeks_per_year")
+        ),
+        tax=TAX,
+    )
+    high = calculate(
+        *(
+            LIMITS[n].maximum
+            for n in ("charts_per_hour", "pay_per_chart", "hours_per_week", "weeks_per_year")
+        ),
+        tax=TAX,
+    )
+    assert low.annual == pytest.approx(0.1 * 0.01 * 0.5 * 1) and high.annual == 200 * 100 * 80 * 52
+
+
+def test_a_question_is_checked_in_order_and_names_the_compared_pace() -> None:
+    with pytest.raises(EarningsInputError, match=r"^compared charts per hour must be at most 200, got 500$"):
+        answer(EarningsQuestion(25, 0.75, 40, compare_charts_per_hour=500), TAX)
+    with pytest.raises(EarningsInputError, match=r"^--rate must be at most 100, got 500$"):
+        answer(
+            EarningsQuestion(25, 500, 40, compare_charts_per_hour=500),
+            TAX,
+            labels={"pay_per_chart": "--rate"},
+        )
+
+
+def test_a_question_with_a_comparison_and_a_target() -> None:
+    answered = answer(
+        EarningsQuestion(25, 0.75, 40, 52, compare_charts_per_hour=40, target_annual=39000), TAX
+    )
+    assert answered.earnings.annual == 39000 and answered.compared is not None
+    assert answered.compared.annual == 62400 and answered.hours_for_target == pytest.approx(40)
+    assert answer(EarningsQuestion(25, 0.75, 40), TAX).compared is None
 
 
 def test_json_keys_are_stable() -> None:

@@ -252,6 +252,8 @@ async def test_a_broken_edit_keeps_the_old_answers_and_is_reported_once(
     status = await run(server, "kb status", as_user=server.moderator)
     problem = next(f for f in card(status)["fields"] if f["name"].startswith("Last problem"))
     assert f"topics/cpc.yaml:{line}" in problem["value"]
+    reloads = next(f for f in card(status)["fields"] if f["name"] == "Reloads since start")
+    assert reloads["value"] == str(bot.knowledge.attempts) and bot.knowledge.attempts >= 2
 
     save_like_an_editor(path, good.replace(CPC_ANSWER, "Fixed and changed."))
     await world.wait_modlog("Knowledge reloaded")
@@ -293,6 +295,7 @@ async def test_kb_status_validate_and_stale(world: World, start_bot: StartBot) -
     fields = {f["name"]: f["value"] for f in card(status)["fields"]}
     assert fields["Content hash"] == f"`{bot.advisor.kb.version}`"
     assert (fields["Topics"], fields["Chapters"], fields["Last problem"]) == ("3", "2", "none")
+    assert fields["Reloads since start"] == "0"
     assert fields["Loaded at"] == "2027-01-10 15:00 UTC"
 
     path = world.knowledge / "topics/cpc.yaml"

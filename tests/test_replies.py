@@ -7,8 +7,9 @@ import random
 import pytest
 
 from bot.core.advisor import Advisor
-from bot.core.knowledge.model import EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX
+from bot.core.earnings import EarningsQuestion
 from bot.core.knowledge.templates import Chapter, Place
+from bot.core.limits import EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX
 from bot.core.replies import split_pages
 
 
@@ -70,16 +71,24 @@ def test_compare_refuses_unknown_or_identical_credentials(advisor: Advisor, firs
 
 
 def test_earnings_reply_shows_every_figure(advisor: Advisor) -> None:
-    reply = advisor.earnings_reply(25, 0.75, 40, compare_charts_per_hour=40)
+    reply = advisor.earnings_reply(
+        EarningsQuestion(25, 0.75, 40, compare_charts_per_hour=40, target_annual=50000)
+    )
     values = {f.name: f.value for f in reply.fields}
     assert values["Weekly"] == "$750" and values["Bi-weekly"] == "$1,500"
     assert values["Monthly"].startswith("$3,250") and values["Effective hourly"] == "$18.75"
     assert "$1,200/week" in values["At 40 charts/h instead"] and "$30/h" in values["At 40 charts/h instead"]
+    assert values["To gross $50,000 a year at this pace"] == "51.3 hours a week"
 
 
 def test_earnings_reply_explains_bad_input(advisor: Advisor) -> None:
-    reply = advisor.earnings_reply(500, 0.75, 40)
+    reply = advisor.earnings_reply(EarningsQuestion(500, 0.75, 40))
     assert reply.kind == "error" and "at most 200" in reply.body
+    compared = advisor.earnings_reply(EarningsQuestion(25, 0.75, 40, compare_charts_per_hour=0.05))
+    assert (
+        compared.kind == "error"
+        and compared.body == "compared charts per hour must be at least 0.1, got 0.05."
+    )
 
 
 def test_answers_can_name_the_server_and_chapter(advisor: Advisor) -> None:
@@ -91,7 +100,6 @@ def test_answers_can_name_the_server_and_chapter(advisor: Advisor) -> None:
 
 
 def test_compare_keeps_hedges_and_one_fact_per_row() -> None:
-    from bot.core.advisor import Advisor
 
     reply = Advisor.from_directory().compare("cpc", "ccs")
     rows = {f.name: f.value for f in reply.fields}

@@ -30,7 +30,16 @@ def test_mentions_do_not_change_the_answer() -> None:
 
 
 @pytest.mark.parametrize(
-    "message", ["hi", "Hello!!", "thanks!!", "ty", "good morning everyone", "thank you so much 🙏"]
+    "message",
+    [
+        "hi",
+        "Hello!!",
+        "thanks!!",
+        "ty",
+        "good morning everyone",
+        "thank you so much 🙏",
+        "ty, that helped a lot!",
+    ],
 )
 def test_greetings_and_thanks_get_a_short_reply(message: str) -> None:
     assert is_greeting(message)

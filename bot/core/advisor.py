@@ -15,12 +15,13 @@ from typing import Any
 from bot.core import cache, earnings, replies
 from bot.core.autocomplete import Suggester, category_entries, credential_entries, topic_entries
 from bot.core.decline import DeclineModel
-from bot.core.earnings import Earnings, EarningsCurve
+from bot.core.earnings import EarningsAnswer, EarningsCurve, EarningsQuestion
 from bot.core.figures import Computed, compute, read_figures
 from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.core.knowledge.loader import content_version
 from bot.core.knowledge.paths import default_knowledge_dir
 from bot.core.knowledge.templates import Place
+from bot.core.limits import CHOICES_MAX
 from bot.core.search import Match, SearchIndex, SearchResult, build_index
 from bot.core.text import clean_message, credential_names, is_greeting, question_part
 from bot.core.tools import audit_risk, course_check, credential_fit
@@ -35,6 +36,8 @@ THREAD_MIN = 1_000
 
 @dataclass(frozen=True)
 class Answer:
+    """What the advisor says to one message: the search result, the reply, and any figures computed."""
+
     result: SearchResult
     reply: replies.Reply
     figures: Computed | None = None  # when the message asked for arithmetic
@@ -46,6 +49,8 @@ class Answer:
 
 
 class Advisor:
+    """One knowledge base with its search index and autocomplete, answering every face's requests."""
+
     def __init__(self, kb: KnowledgeBase, decline: DeclineModel | None = None):
         self.kb = kb
         self.index: SearchIndex = build_index(kb, decline=decline)
@@ -145,15 +150,18 @@ class Advisor:
         """The topic named by its id or title, in any case (what autocomplete sends), if any."""
         return self._topic_names.get(text.strip().casefold())
 
-    def suggest(self, text: str, limit: int = 25, asked: Mapping[str, int] | None = None) -> list[Match]:
+    def suggest(
+        self, text: str, limit: int = CHOICES_MAX, asked: Mapping[str, int] | None = None
+    ) -> list[Match]:
         """Topics completing what is typed so far; `asked` (topic id -> times asked) orders an empty box."""
         return self.topic_suggester.suggest(text, limit, asked)
 
-    def suggest_credentials(self, text: str, limit: int = 25) -> list[Match]:
+    def suggest_credentials(self, text: str, limit: int = CHOICES_MAX) -> list[Match]:
         """Credentials completing what is typed so far ("cpa" offers the CPC first)."""
         return self.credential_suggester.suggest(text, limit)
 
-    def suggest_categories(self, text: str, limit: int = 25) -> list[Match]:
+    def suggest_categories(self, text: str, limit: int = CHOICES_MAX) -> list[Match]:
+        """Categories completing what is typed so far."""
         return self.category_suggester.suggest(text, limit)
 
     def category(self, text: str) -> str | None:
@@ -174,49 +182,24 @@ class Advisor:
         }
         return replies.compare_reply(self.kb, first, second, closest)
 
-    def earnings(
-        self,
-        charts_per_hour: float,
-        rate: float,
-        hours_per_week: float,
-        weeks_per_year: float = 52,
-    ) -> earnings.Earnings:
-        """Raises earnings.EarningsInputError with a readable message for bad input."""
-        return earnings.calculate(charts_per_hour, rate, hours_per_week, weeks_per_year, tax=self.kb.se_tax)
+    def earnings(self, question: EarningsQuestion, labels: Mapping[str, str] | None = None) -> EarningsAnswer:
+        """The figures for an earnings question, with this knowledge base's tax rules.
 
-    def earnings_with_comparison(
-        self,
-        charts_per_hour: float,
-        rate: float,
-        hours_per_week: float,
-        weeks_per_year: float = 52,
-        compare_charts_per_hour: float | None = None,
-    ) -> tuple[earnings.Earnings, earnings.Earnings | None]:
-        """The figures at one pace and, optionally, at a second pace with everything else the same."""
-        result = self.earnings(charts_per_hour, rate, hours_per_week, weeks_per_year)
-        if compare_charts_per_hour is None:
-            return result, None
-        return result, self.earnings(compare_charts_per_hour, rate, hours_per_week, weeks_per_year)
+        Raises earnings.EarningsInputError with a readable message for bad input (named by `labels`,
+        input -> label, when given)."""
+        return earnings.answer(question, self.kb.se_tax, labels=labels)
 
-    def earnings_reply(
-        self,
-        charts_per_hour: float,
-        rate: float,
-        hours_per_week: float,
-        weeks_per_year: float = 52,
-        compare_charts_per_hour: float | None = None,
-    ) -> replies.Reply:
+    def earnings_reply(self, question: EarningsQuestion) -> replies.Reply:
+        """The figures as a reply; bad input as an error reply that says which input and why."""
         try:
-            result, other = self.earnings_with_comparison(
-                charts_per_hour, rate, hours_per_week, weeks_per_year, compare_charts_per_hour
-            )
+            answered = self.earnings(question)
         except earnings.EarningsInputError as error:
             return replies.error_reply(f"{error}.")
-        return replies.earnings_reply(result, other)
+        return replies.earnings_reply(answered)
 
-    def earnings_curve(self, result: Earnings, compare: Earnings | None = None) -> EarningsCurve:
-        """The earnings chart's numbers around the figures earnings_with_comparison() gave."""
-        return earnings.curve(result, compare, self.kb.se_tax)
+    def earnings_curve(self, answered: EarningsAnswer) -> EarningsCurve:
+        """The earnings chart's numbers around the figures earnings() gave."""
+        return earnings.curve(answered, self.kb.se_tax)
 
     def topics(self, category: str | None = None) -> replies.Reply:
         """Every category, or one category's topics: named by id, title or a word of it, any case."""
@@ -225,7 +208,12 @@ class Advisor:
         return replies.topics_reply(self.kb, self.category(category) or category.strip())
 
     def roadmap(self, step: int = 0) -> replies.Reply:
+        """One step of the career path (Discord's buttons page through them)."""
         return replies.roadmap_reply(self.kb, step)
+
+    def roadmap_pages(self) -> replies.Reply:
+        """The whole career path, one page per step (the console pages through it)."""
+        return replies.roadmap_pages_reply(self.kb)
 
     # --- decision tools ---------------------------------------------------------------------
 
@@ -245,6 +233,7 @@ class Advisor:
         experience_years: float,
         goal: str | None = None,
     ) -> replies.Reply:
+        """The quiz's recommendation as a reply; an answer the quiz does not offer as an error reply."""
         try:
             fit = self.which_credential(setting, experience_years, goal)
         except FitInputError as error:
@@ -264,6 +253,7 @@ class Advisor:
         return course_check.check_course(self.kb.course_criteria, found, offer)
 
     def course_check_reply(self, offer: CourseOffer) -> replies.Reply:
+        """The course checklist as a reply; bad input as an error reply that says what to give."""
         try:
             result = self.course_check(offer)
         except CourseInputError as error:
@@ -271,6 +261,7 @@ class Advisor:
         return replies.course_check_reply(self.kb, result)
 
     def audit_risk_reply(self, accuracy: float, required: float, sample_size: float) -> replies.Reply:
+        """The audit maths as a reply; bad input as an error reply that says what to give."""
         try:
             risk = audit_risk.audit_risk(accuracy, required, sample_size)
         except audit_risk.AuditInputError as error:

@@ -33,6 +33,7 @@ from rapidfuzz.distance import OSA
 
 from bot.core.english import stemmer
 from bot.core.knowledge import KnowledgeBase
+from bot.core.limits import CHOICES_MAX
 from bot.core.search import STOPWORDS, Document, Match, words
 
 # Where a word was found, and how much a match there counts.
@@ -171,7 +172,9 @@ class Suggester:
             scores.update(dict.fromkeys(fresh, value))
         return scores, matches
 
-    def suggest(self, text: str, limit: int = 25, asked: Mapping[str, int] | None = None) -> list[Match]:
+    def suggest(
+        self, text: str, limit: int = CHOICES_MAX, asked: Mapping[str, int] | None = None
+    ) -> list[Match]:
         """The entries that best complete `text`, best first, at most `limit`.
 
         `asked` (entry id -> how often it was asked, e.g. from a question log) orders the empty box

@@ -54,7 +54,7 @@ def cached(path: Path, key: str, build: Callable[[], T], keep: Callable[[T], boo
     """The object stored at `path` for `key`, else `build()`, stored there when `keep` says so."""
     found = _read(path, key)
     if found is not None:
-        return found  # type: ignore[no-any-return]
+        return found
     made = build()
     if keep(made):
         _write(path, key, made)

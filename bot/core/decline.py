@@ -1,10 +1,10 @@
 """The fitted decline model: whether the best topic really answers a message, as a probability.
 
-A logistic regression over the evidence the search already computes (how much of the message the
-topic's words cover, how close it is to a moderator's phrasing, how far ahead of the runner-up it
-is, how much of the message is unknown or out of scope). It was fitted by benchmarks/fit_decline.py
-on the blind set's tuning half, the topics' own phrasings and off-topic examples; here only its
-numbers are loaded, from decline_model.json beside this file.
+Small gradient-boosted decision trees over the evidence the search already computes (how much of the
+message the topic's words cover, how close it is to a moderator's phrasing, how far ahead of the
+runner-up it is, how much of the message is unknown, out of scope or the field's jargon). It was
+fitted by benchmarks/fit_decline.py on the blind tuning sets, the topics' own phrasings and
+off-topic examples; here only its numbers are loaded, from decline_model.json beside this file.
 """
 
 from __future__ import annotations
@@ -15,43 +15,64 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 MODEL_FILE = Path(__file__).with_name("decline_model.json")
 
 
 @dataclass(frozen=True)
+class Tree:
+    """One regression tree as parallel arrays; a node whose `left` is -1 is a leaf with `value`."""
+
+    feature: tuple[int, ...]
+    threshold: tuple[float, ...]
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    value: tuple[float, ...]
+
+    def predict(self, x: Sequence[float]) -> float:
+        """The leaf value for the feature values `x`, in the model's feature order."""
+        node = 0
+        while self.left[node] != -1:
+            node = self.left[node] if x[self.feature[node]] <= self.threshold[node] else self.right[node]
+        return self.value[node]
+
+
+@dataclass(frozen=True)
 class DeclineModel:
+    """The fitted decline model: a probability that the best topic answers a message, and the threshold to answer."""
+
     features: tuple[str, ...]
-    weights: tuple[float, ...]  # per feature, on standardised values
-    bias: float
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
+    trees: tuple[Tree, ...]
+    learning_rate: float
+    init: float  # log-odds before any tree
     threshold: float  # answer when the probability is at least this
 
     def probability(self, values: Mapping[str, float]) -> float:
         """P(the best topic answers the message), from the named feature values."""
-        z = self.bias + sum(
-            w * (values[name] - m) / s
-            for name, w, m, s in zip(self.features, self.weights, self.mean, self.scale, strict=True)
-        )
+        x = [values[name] for name in self.features]
+        z = self.init + self.learning_rate * sum(tree.predict(x) for tree in self.trees)
         return 1 / (1 + math.exp(-max(-60.0, min(60.0, z))))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, object]) -> DeclineModel:
-        def floats(key: str) -> tuple[float, ...]:
-            values = data[key]
-            assert isinstance(values, Sequence)
-            return tuple(float(v) for v in values)
-
-        names = data["features"]
-        assert isinstance(names, Sequence)
+    def from_dict(cls, data: Mapping[str, Any]) -> DeclineModel:
+        """The model from its JSON form (decline_model.json, written by benchmarks/fit_decline.py)."""
+        trees = tuple(
+            Tree(
+                tuple(int(v) for v in t["feature"]),
+                tuple(float(v) for v in t["threshold"]),
+                tuple(int(v) for v in t["left"]),
+                tuple(int(v) for v in t["right"]),
+                tuple(float(v) for v in t["value"]),
+            )
+            for t in data["trees"]
+        )
         return cls(
-            features=tuple(str(n) for n in names),
-            weights=floats("weights"),
-            bias=float(str(data["bias"])),
-            mean=floats("mean"),
-            scale=floats("scale"),
-            threshold=float(str(data["threshold"])),
+            features=tuple(str(n) for n in data["features"]),
+            trees=trees,
+            learning_rate=float(data["learning_rate"]),
+            init=float(data["init"]),
+            threshold=float(data["threshold"]),
         )
 
 

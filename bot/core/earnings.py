@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.core.knowledge.model import SelfEmploymentTax
@@ -15,38 +16,53 @@ from bot.core.knowledge.model import SelfEmploymentTax
 DEFAULT_WEEKS_PER_YEAR = 52.0  # paid weeks a year unless told otherwise (optimistic for a contractor)
 FULL_TIME_HOURS = 40.0  # what "full time" means in a message
 
-# Sane bounds: beyond them the input is a typo, not a job.
-LIMITS: dict[str, tuple[float, float]] = {
-    "charts_per_hour": (0, 200),
-    "pay_per_chart": (0, 100),
-    "hours_per_week": (0, 80),
-    "weeks_per_year": (0, 52),
-}
-LABELS = {
-    "charts_per_hour": "charts per hour",
-    "pay_per_chart": "pay per chart (USD)",
-    "hours_per_week": "hours per week",
-    "weeks_per_year": "weeks per year",
-}
-
 
 class EarningsInputError(ValueError):
     """An input outside what the calculator accepts; the message says which and why."""
 
 
-def check_input(name: str, value: float, label: str | None = None) -> float:
-    """`value` as a float if it is within LIMITS[name]; the error names it `label` (default: LABELS[name])."""
-    low, high = LIMITS[name]
-    label = label or LABELS[name]
+def finite_number(value: float, label: str) -> float:
+    """`value` as a float; EarningsInputError naming it `label` for anything else (text, NaN, infinity)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise EarningsInputError(f"{label} must be a number, got {value!r}")
     if not math.isfinite(value):
         raise EarningsInputError(f"{label}: {value!r} is not a number")
-    if value <= low:
-        raise EarningsInputError(f"{label} must be more than {low:g}, got {value:g}")
-    if value > high:
-        raise EarningsInputError(f"{label} must be at most {high:g}, got {value:g}")
     return float(value)
+
+
+@dataclass(frozen=True)
+class Bound:
+    """What the calculator accepts for one input: from `minimum` to `maximum`, both included."""
+
+    minimum: float
+    maximum: float
+    label: str  # how a message names the input
+
+    def check(self, value: float, label: str | None = None) -> float:
+        """`value` as a float when it is within the bound; else EarningsInputError naming it `label`."""
+        label = label or self.label
+        value = finite_number(value, label)
+        if value < self.minimum:
+            raise EarningsInputError(f"{label} must be at least {self.minimum:g}, got {value:g}")
+        if value > self.maximum:
+            raise EarningsInputError(f"{label} must be at most {self.maximum:g}, got {value:g}")
+        return value
+
+
+# Sane bounds, and the only ones: the slash command's option ranges (floats, as discord.py's Range
+# wants both ends of one type), the console and the CLI all take them from here. Beyond them the
+# input is a typo, not a job.
+LIMITS: dict[str, Bound] = {
+    "charts_per_hour": Bound(0.1, 200.0, "charts per hour"),
+    "pay_per_chart": Bound(0.01, 100.0, "pay per chart (USD)"),
+    "hours_per_week": Bound(0.5, 80.0, "hours per week"),
+    "weeks_per_year": Bound(1.0, DEFAULT_WEEKS_PER_YEAR, "weeks per year"),  # the default is all of them
+}
+
+
+def check_input(name: str, value: float, label: str | None = None) -> float:
+    """`value` as a float if it is within LIMITS[name]; the error names it `label` (default: the bound's)."""
+    return LIMITS[name].check(value, label)
 
 
 @dataclass(frozen=True)
@@ -76,11 +92,14 @@ class ContractorView:
 
     @property
     def effective_rate(self) -> float:
+        """Self-employment tax as a share of gross (net + SE tax)."""
         return self.se_tax / (self.net + self.se_tax) if self.net + self.se_tax else 0.0
 
 
 @dataclass(frozen=True)
 class Earnings:
+    """What a pace and a rate come to over a schedule, by period, and the contractor's view of it."""
+
     charts_per_hour: float
     pay_per_chart: float
     hours_per_week: float
@@ -89,29 +108,36 @@ class Earnings:
 
     @property
     def charts_per_week(self) -> float:
+        """Charts coded in a week."""
         return self.charts_per_hour * self.hours_per_week
 
     @property
     def weekly(self) -> float:
+        """Gross pay a week."""
         return self.charts_per_week * self.pay_per_chart
 
     @property
     def biweekly(self) -> float:
+        """Gross pay every two weeks."""
         return self.weekly * 2
 
     @property
     def annual(self) -> float:
+        """Gross pay a year, over the paid weeks."""
         return self.weekly * self.weeks_per_year
 
     @property
     def monthly(self) -> float:
+        """Gross pay a month: a year / 12, never 4 weeks."""
         return self.annual / 12
 
     @property
     def hourly(self) -> float:
+        """Gross pay an hour."""
         return self.charts_per_hour * self.pay_per_chart
 
     def as_dict(self) -> dict[str, float | int | dict[str, float | int]]:
+        """The figures as `earnings --json` prints them (money rounded to cents)."""
         c = self.contractor
         return {
             "charts_per_hour": self.charts_per_hour,
@@ -186,6 +212,8 @@ def calculate(
     tax: SelfEmploymentTax,
     year: int | None = None,
 ) -> Earnings:
+    """The earnings at a pace and rate over a schedule, with the self-employment tax of `year`
+    (default: this year). Raises EarningsInputError for an input outside LIMITS."""
     cph = check_input("charts_per_hour", charts_per_hour)
     rate = check_input("pay_per_chart", pay_per_chart)
     hours = check_input("hours_per_week", hours_per_week)
@@ -205,21 +233,91 @@ def hours_for_target(
 
     Raises EarningsInputError (naming `label`) when that is more hours than a week may hold.
     """
-    if isinstance(annual_target, bool) or not isinstance(annual_target, int | float):
-        raise EarningsInputError(f"{label} must be a number, got {annual_target!r}")
-    if not math.isfinite(annual_target):
-        raise EarningsInputError(f"{label}: {annual_target!r} is not a number")
+    annual_target = finite_number(annual_target, label)
     if annual_target <= 0:
         raise EarningsInputError(f"{label} must be more than 0, got {annual_target:g}")
     hourly = check_input("charts_per_hour", charts_per_hour) * check_input("pay_per_chart", pay_per_chart)
     hours = annual_target / (hourly * check_input("weeks_per_year", weeks_per_year))
-    most = LIMITS["hours_per_week"][1]
+    most = LIMITS["hours_per_week"].maximum
     if hours > most:
         raise EarningsInputError(
             f"{label} ${annual_target:,.0f} is out of reach: at this pace and rate it takes "
             f"{hours:,.1f} hours a week, and a week holds at most {most:g}; raise the pace or the rate"
         )
     return hours
+
+
+@dataclass(frozen=True)
+class EarningsQuestion:
+    """One earnings question, as every face asks it: a pace, a rate and a schedule, and optionally a
+    second pace to compare with (everything else the same) and a yearly gross to reach."""
+
+    charts_per_hour: float
+    pay_per_chart: float
+    hours_per_week: float
+    weeks_per_year: float = DEFAULT_WEEKS_PER_YEAR
+    compare_charts_per_hour: float | None = None
+    target_annual: float | None = None
+
+
+# Each input of a question -> the bound it is checked against (LIMITS), and how a message names the
+# inputs whose bound's own label would not say which it is.
+QUESTION_INPUTS: dict[str, str] = {
+    "charts_per_hour": "charts_per_hour",
+    "pay_per_chart": "pay_per_chart",
+    "hours_per_week": "hours_per_week",
+    "weeks_per_year": "weeks_per_year",
+    "compare_charts_per_hour": "charts_per_hour",
+}
+QUESTION_LABELS: dict[str, str] = {
+    "compare_charts_per_hour": "compared charts per hour",
+    "target_annual": "target income",
+}
+
+
+@dataclass(frozen=True)
+class EarningsAnswer:
+    """What a question comes to: the figures at its pace, at the compared pace, and the target's hours."""
+
+    question: EarningsQuestion
+    earnings: Earnings
+    compared: Earnings | None = None
+    hours_for_target: float | None = None  # hours a week that gross question.target_annual
+
+
+def answer(
+    question: EarningsQuestion,
+    tax: SelfEmploymentTax,
+    *,
+    year: int | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> EarningsAnswer:
+    """Check every input of `question` (in order), then compute it.
+
+    Raises EarningsInputError for the first bad input, named as `labels` names it (input -> label,
+    e.g. the CLI's option names; by default QUESTION_LABELS, else its bound's label).
+    """
+    named = {**QUESTION_LABELS, **(labels or {})}
+    for name, bound in QUESTION_INPUTS.items():
+        value = getattr(question, name)
+        if value is not None:
+            LIMITS[bound].check(value, named.get(name))
+    hours = None
+    if question.target_annual is not None:
+        hours = hours_for_target(
+            question.target_annual,
+            question.charts_per_hour,
+            question.pay_per_chart,
+            question.weeks_per_year,
+            label=named["target_annual"],
+        )
+    schedule = (question.pay_per_chart, question.hours_per_week, question.weeks_per_year)
+    compared = None
+    if question.compare_charts_per_hour is not None:
+        compared = calculate(question.compare_charts_per_hour, *schedule, tax=tax, year=year)
+    return EarningsAnswer(
+        question, calculate(question.charts_per_hour, *schedule, tax=tax, year=year), compared, hours
+    )
 
 
 @dataclass(frozen=True)
@@ -249,13 +347,12 @@ class EarningsCurve:
     marks: tuple[PaceMark, ...]
 
 
-def curve(
-    result: Earnings, compare: Earnings | None, tax: SelfEmploymentTax, points: int = 81
-) -> EarningsCurve:
+def curve(answered: EarningsAnswer, tax: SelfEmploymentTax, points: int = 81) -> EarningsCurve:
     """The chart's data: from 0 to half again past the fastest pace asked about (within LIMITS)."""
+    result, compare = answered.earnings, answered.compared
     year = result.contractor.requested_year or None
     fastest = max(result.charts_per_hour, compare.charts_per_hour if compare else 0.0)
-    top = min(LIMITS["charts_per_hour"][1], max(5.0, math.ceil(fastest * 1.5 / 5) * 5))
+    top = min(LIMITS["charts_per_hour"].maximum, max(5.0, math.ceil(fastest * 1.5 / 5) * 5))
     paces = tuple(top * i / (points - 1) for i in range(points))
 
     def weekly(pace: float) -> tuple[float, float]:

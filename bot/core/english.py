@@ -86,7 +86,7 @@ def _snowball_english() -> Any:
             sys.modules.setdefault(_SNOWBALL, package)
             module = importlib.import_module(f"{_SNOWBALL}.english_stemmer")
         except ImportError:  # laid out otherwise: the package's own way
-            import snowballstemmer  # type: ignore[import-untyped]
+            import snowballstemmer
 
             return snowballstemmer.stemmer("english")
     return module.EnglishStemmer()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 
 import yaml
 
+from bot.core.limits import CHOICE_NAME_MAX
 from bot.core.replies import topic_reply
 from bot.core.search import Document, SearchIndex, topic_documents, words
 from bot.core.text import states
@@ -26,12 +27,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Case:
+    """One question of a search benchmark and the topics that answer it (none: it should be declined)."""
+
     question: str
     expected: frozenset[str]  # empty: off-topic, the advisor should decline
 
 
 @dataclass(frozen=True)
 class Score:
+    """How a searcher did on a set of cases."""
+
     on_topic: int
     top1_correct: int
     off_topic: int
@@ -41,14 +46,17 @@ class Score:
 
     @property
     def top1_accuracy(self) -> float:
+        """Share of on-topic questions answered with an expected topic."""
         return self.top1_correct / self.on_topic if self.on_topic else 0.0
 
     @property
     def decline_rate(self) -> float:
+        """Share of off-topic questions declined."""
         return self.declined_correctly / self.off_topic if self.off_topic else 0.0
 
 
 def load_cases(path: Path) -> list[Case]:
+    """The cases of a benchmark file (`q:` and `expect:` a topic id, a list of them, or null)."""
     items = yaml.safe_load(path.read_text(encoding="utf-8"))
     cases = []
     for item in items:
@@ -68,6 +76,8 @@ Searcher = Callable[[str], tuple[str | None, bool]]
 
 
 def index_searcher(index: SearchIndex) -> Searcher:
+    """A searcher over `index`: the best topic's id, and whether it answers."""
+
     def search(question: str) -> tuple[str | None, bool]:
         result = index.search(question)
         return (result.matches[0].id if result.matches else None), result.answered
@@ -106,6 +116,7 @@ def baseline_searcher(documents: Sequence[Document]) -> Searcher:
 
 
 def score(searcher: Searcher, cases: Sequence[Case]) -> Score:
+    """Run every case through `searcher` and count what it got right."""
     top1 = declined = wrongly_declined = 0
     misses = []
     for case in cases:
@@ -125,6 +136,7 @@ def score(searcher: Searcher, cases: Sequence[Case]) -> Score:
 
 
 def latencies_ms(searcher: Searcher, questions: Sequence[str], repeats: int = 3) -> list[float]:
+    """The time of each search, in milliseconds, over `repeats` passes of the questions."""
     timings = []
     for _ in range(repeats):
         for question in questions:
@@ -135,11 +147,13 @@ def latencies_ms(searcher: Searcher, questions: Sequence[str], repeats: int = 3)
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
+    """The value at `fraction` (0 to 1) of the sorted values (nearest rank)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def median(values: Sequence[float]) -> float:
+    """The median of the values."""
     return statistics.median(values)
 
 
@@ -162,7 +176,7 @@ def synthetic_documents(real: Sequence[Document], total: int, seed: int = 7) -> 
         documents.append(
             Document(
                 id=f"synthetic-{number}",
-                title=title[:100],
+                title=title[:CHOICE_NAME_MAX],
                 fields={
                     "title": title,
                     "aliases": sample(3),
@@ -194,6 +208,8 @@ class BlindCase:
 
 @dataclass(frozen=True)
 class Response:
+    """What the advisor answered to one blind-test question."""
+
     answered: bool
     text: str
     topic: str | None = None
@@ -205,6 +221,8 @@ Responder = Callable[[str], Response]
 
 @dataclass(frozen=True)
 class BlindScore:
+    """How the advisor did on the blind test."""
+
     cases: int
     right: int
     on_topic: int
@@ -216,18 +234,22 @@ class BlindScore:
 
     @property
     def accuracy(self) -> float:
+        """Share of all cases answered right."""
         return self.right / self.cases if self.cases else 0.0
 
     @property
     def on_topic_accuracy(self) -> float:
+        """Share of on-topic cases answered right."""
         return self.on_topic_right / self.on_topic if self.on_topic else 0.0
 
     @property
     def decline_rate(self) -> float:
+        """Share of off-topic cases declined."""
         return self.declined / self.off_topic if self.off_topic else 0.0
 
 
 def load_blind(path: Path) -> list[BlindCase]:
+    """The cases of a blind-test file: on-topic (topic, must_contain), off-topic or greeting."""
     cases = []
     for item in yaml.safe_load(path.read_text(encoding="utf-8")):
         kind: CaseKind = (
@@ -243,6 +265,8 @@ def load_blind(path: Path) -> list[BlindCase]:
 
 
 def advisor_responder(advisor: Advisor) -> Responder:
+    """A responder asking `advisor` as a student would."""
+
     def respond(question: str) -> Response:
         answer = advisor.ask(question)
         return Response(
@@ -266,6 +290,7 @@ def baseline_responder(advisor: Advisor) -> Responder:
 
 
 def score_blind(respond: Responder, cases: Sequence[BlindCase]) -> BlindScore:
+    """Ask every blind case through `respond` and count what it got right, with why each miss missed."""
     right = on_right = topic_right = declined = 0
     misses: list[tuple[BlindCase, str]] = []
     for case in cases:

@@ -21,7 +21,8 @@ from bot.core.earnings import (
     ContractorView,
     Earnings,
     EarningsInputError,
-    calculate,
+    EarningsQuestion,
+    answer,
     check_input,
     contractor_dict,
     self_employment,
@@ -83,6 +84,8 @@ _ASKS = re.compile(
 
 @dataclass(frozen=True)
 class Target:
+    """An amount a message wants to reach, and over which period."""
+
     amount: float
     period: Period
 
@@ -320,7 +323,8 @@ def compute(figures: Figures, tax: SelfEmploymentTax, year: int | None = None) -
             if value is not None:
                 check_input(name, value)
         check_input("weeks_per_year", weeks)
-        result = calculate(pace, rate, hours, weeks, tax=tax, year=year) if pace and rate else None
+        question = EarningsQuestion(pace, rate, hours, weeks) if pace and rate else None
+        result = answer(question, tax, year=year).earnings if question else None
     except EarningsInputError as error:
         return Computed(figures, problem=str(error))
     if figures.weeks_per_year == DEFAULT_WEEKS_PER_YEAR and result is not None:

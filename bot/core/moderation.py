@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.core.knowledge import KnowledgeBase, Problem
 from bot.core.knowledge.loader import Reviewed, reviewed_entries
+from bot.core.limits import EMBED_FIELD_VALUE_MAX
 from bot.core.replies import Field, Reply
 
 STALE_MONTHS_DEFAULT = 12
@@ -29,6 +30,8 @@ class Gap:
 
 @dataclass(frozen=True)
 class TopicCount:
+    """How often a topic answered in a period, and its votes."""
+
     id: str
     count: int  # questions answered with this topic
     helpful: int
@@ -75,6 +78,8 @@ def _when(moment: dt.datetime) -> str:
 
 @dataclass(frozen=True)
 class KnowledgeStatus:
+    """What /kb status reports about the knowledge base being served."""
+
     version: str
     topics: int
     chapters: int
@@ -82,6 +87,7 @@ class KnowledgeStatus:
     watching: bool
     last_problems: tuple[str, ...] = ()  # of the last reload that failed, if it is still failing
     storage_problem: str | None = None
+    reloads: int = 0  # reloads tried since the bot started (edits saved, /kb reload)
 
 
 def problem_lines(problems: Iterable[Problem], root: Path) -> list[str]:
@@ -98,21 +104,29 @@ def problem_lines(problems: Iterable[Problem], root: Path) -> list[str]:
 
 
 def status_reply(status: KnowledgeStatus) -> Reply:
+    """/kb status: the content hash, counts, when it was loaded, reloads, and any problem still failing."""
     fields = [
         Field("Content hash", f"`{status.version}`", True),
         Field("Topics", str(status.topics), True),
         Field("Chapters", str(status.chapters), True),
         Field("Loaded at", _when(status.loaded_at), True),
         Field("Watching for edits", "yes" if status.watching else "no (knowledge_watch is off)", True),
+        Field("Reloads since start", str(status.reloads), True),
     ]
     if status.last_problems:
         shown = "\n".join(status.last_problems[:5])
         more = f"\n… and {len(status.last_problems) - 5} more" if len(status.last_problems) > 5 else ""
-        fields.append(Field("Last problem (still serving the last good version)", (shown + more)[:1024]))
+        fields.append(
+            Field(
+                "Last problem (still serving the last good version)", (shown + more)[:EMBED_FIELD_VALUE_MAX]
+            )
+        )
     else:
         fields.append(Field("Last problem", "none"))
     if status.storage_problem:
-        fields.append(Field("Storage (question log and pins are off)", status.storage_problem[:1024]))
+        fields.append(
+            Field("Storage (question log and pins are off)", status.storage_problem[:EMBED_FIELD_VALUE_MAX])
+        )
     return Reply(title="Knowledge base", fields=tuple(fields), kind="info")
 
 
@@ -125,6 +139,7 @@ def reload_reply(applied: bool, summary: str, problems: Sequence[str] = ()) -> R
 
 
 def validation_reply(filename: str, where: str, problems: Sequence[str]) -> Reply:
+    """/kb validate: an uploaded file checked in place with the rest; nothing is applied."""
     if not problems:
         return Reply(
             title=f"{filename}: valid",
@@ -154,6 +169,7 @@ def stale_entries(kb: KnowledgeBase, today: dt.date, months: int) -> list[Review
 
 
 def stale_reply(entries: Sequence[Reviewed], months: int) -> Reply:
+    """/kb stale: the entries stale_entries() found, not reviewed for `months` months."""
     if not entries:
         return Reply(
             title=f"Nothing older than {months} month{'s' if months != 1 else ''}",
@@ -173,6 +189,7 @@ def stale_reply(entries: Sequence[Reviewed], months: int) -> Reply:
 
 
 def gaps_reply(report: QuestionReport, days: int) -> Reply:
+    """/kb gaps: questions declined or voted not helpful in the last `days` days."""
     if not report.gaps:
         return Reply(
             title=f"No gaps in {days} days",
@@ -191,6 +208,7 @@ def gaps_reply(report: QuestionReport, days: int) -> Reply:
 
 
 def stats_reply(report: QuestionReport, kb: KnowledgeBase, days: int) -> Reply:
+    """/kb stats: answered and declined counts, votes, and the top topics of the last `days` days."""
     asked = report.answered + report.declined
     fields = [
         Field("Answered", str(report.answered), True),

@@ -11,11 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.core.earnings import Earnings
+from bot.core.earnings import Earnings, EarningsAnswer
 from bot.core.figures import Computed
 from bot.core.knowledge import KnowledgeBase
-from bot.core.knowledge.model import EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX, Credential
-from bot.core.knowledge.templates import Place, money, number, percent
+from bot.core.knowledge.model import Credential
+from bot.core.knowledge.templates import Link, Place, money, number, percent
+from bot.core.limits import EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX
 from bot.core.search import SearchResult
 from bot.core.tools.audit_risk import AuditRisk, chance
 from bot.core.tools.course_check import Check, CourseVerdict
@@ -26,19 +27,17 @@ ReplyKind = Literal["answer", "decline", "figures", "greeting", "info", "error"]
 
 @dataclass(frozen=True)
 class Field:
+    """A short labelled value: an embed field on Discord, a row in the console."""
+
     name: str
     value: str
     inline: bool = False
 
 
 @dataclass(frozen=True)
-class Link:
-    title: str
-    url: str
-
-
-@dataclass(frozen=True)
 class TopicRef:
+    """A topic to offer: a button on Discord, a /faq hint in the console."""
+
     id: str
     title: str
 
@@ -53,6 +52,8 @@ class Table:
 
 @dataclass(frozen=True)
 class Reply:
+    """What the advisor says, before any face draws it."""
+
     title: str
     body: str = ""
     fields: tuple[Field, ...] = ()
@@ -96,6 +97,7 @@ def split_pages(text: str, limit: int = EMBED_DESCRIPTION_MAX) -> tuple[str, ...
 
 
 def topic_reply(kb: KnowledgeBase, topic_id: str, place: Place | None = None) -> Reply:
+    """One topic: its answer rendered for `place`, its fields, sources and related topics."""
     topic = kb.topics[topic_id]
     category = kb.categories[topic.category]
     return Reply(
@@ -111,6 +113,7 @@ def topic_reply(kb: KnowledgeBase, topic_id: str, place: Place | None = None) ->
 
 
 def ask_reply(kb: KnowledgeBase, result: SearchResult, place: Place | None = None) -> Reply:
+    """The best topic for a search result, or a decline offering the closest topics."""
     if result.best is not None:
         return topic_reply(kb, result.best.id, place)
     closest = tuple(TopicRef(m.id, m.title) for m in result.matches[:3])
@@ -137,6 +140,7 @@ def unknown_credential_reply(kb: KnowledgeBase, name: str) -> Reply:
 
 
 def greeting_reply(thanks: bool = False) -> Reply:
+    """A hello, or a you're welcome to a thank-you."""
     return Reply(
         title="You're welcome! 😊" if thanks else "Hi! 👋",
         body="Ask me anything about a medical-coding career: credentials (CPC or CCS?), exams, courses, "
@@ -191,7 +195,7 @@ def figures_reply(computed: Computed) -> Reply:
                 f"You mentioned {money(f.target.amount)} {_per(f.target.period)}: at these numbers it is "
                 f"**{money(said)}** {_per(f.target.period)}. "
             )
-        fields.extend(earnings_reply(e).fields)
+        fields.extend(earnings_fields(e))
     if f.asks_needed and computed.needed:
         headline = "; ".join(f"{what}: **{value}**" for what, value in computed.needed) + ". " + headline
     fields = [*(Field(what, value, True) for what, value in computed.needed), *fields]
@@ -273,7 +277,7 @@ def compare_reply(
         (label, _credential_cell(a, attr), _credential_cell(b, attr)) for label, attr in _COMPARE_ROWS
     )
     fields = tuple(
-        Field(label, f"**{a.name}:** {first_cell}\n**{b.name}:** {second_cell}"[:1024])
+        Field(label, f"**{a.name}:** {first_cell}\n**{b.name}:** {second_cell}"[:EMBED_FIELD_VALUE_MAX])
         for label, first_cell, second_cell in rows
     )
     related = tuple(TopicRef(c.topic, kb.topics[c.topic].title) for c in (a, b) if c.topic)
@@ -290,10 +294,42 @@ def compare_reply(
     )
 
 
-def earnings_reply(result: Earnings, compare: Earnings | None = None) -> Reply:
-    c = result.contractor
+def earnings_reply(answered: EarningsAnswer) -> Reply:
+    """The figures of an earnings question: pay by period, the contractor's view, the compared pace
+    and the hours a target takes, when asked."""
+    result, compare = answered.earnings, answered.compared
+    fields = list(earnings_fields(result))
+    if compare is not None:
+        diff = compare.annual - result.annual
+        fields.append(
+            Field(
+                f"At {number(compare.charts_per_hour)} charts/h instead",
+                f"{money(compare.weekly)}/week, {money(compare.monthly)}/month, {money(compare.annual)}/year, "
+                f"{money(compare.hourly)}/h ({'+' if diff >= 0 else '−'}{money(abs(diff))} a year)",
+            )
+        )
+    target = answered.question.target_annual
+    if target is not None and answered.hours_for_target is not None:
+        fields.append(
+            Field(
+                f"To gross {money(target)} a year at this pace",
+                f"{answered.hours_for_target:.1f} hours a week",
+            )
+        )
+    body = (
+        "Gross pay before taxes and expenses. Most employers set production standards and expect "
+        "about 95% audited accuracy, so check that the pace is realistic for the chart type."
+    )
     title = f"{number(result.charts_per_hour)} charts/h × {money(result.pay_per_chart)} × {number(result.hours_per_week)} h/week"
-    fields = [
+    return Reply(
+        title=title, body=body, fields=tuple(fields), footer="Figures computed, not quoted", kind="info"
+    )
+
+
+def earnings_fields(result: Earnings) -> tuple[Field, ...]:
+    """Pay by period at one pace, and what a 1099 contractor keeps of it."""
+    c = result.contractor
+    return (
         Field("Charts per week", number(result.charts_per_week), True),
         Field("Weekly", money(result.weekly), True),
         Field("Bi-weekly", money(result.biweekly), True),
@@ -308,26 +344,11 @@ def earnings_reply(result: Earnings, compare: Earnings | None = None) -> Reply:
             f"Half the SE tax ({money(c.se_tax_deduction)}) is deductible; no benefits, no paid time off."
             + (f"\n{c.year_note}" if c.year_note else ""),
         ),
-    ]
-    if compare is not None:
-        diff = compare.annual - result.annual
-        fields.append(
-            Field(
-                f"At {number(compare.charts_per_hour)} charts/h instead",
-                f"{money(compare.weekly)}/week, {money(compare.monthly)}/month, {money(compare.annual)}/year, "
-                f"{money(compare.hourly)}/h ({'+' if diff >= 0 else '−'}{money(abs(diff))} a year)",
-            )
-        )
-    body = (
-        "Gross pay before taxes and expenses. Most employers set production standards and expect "
-        "about 95% audited accuracy, so check that the pace is realistic for the chart type."
-    )
-    return Reply(
-        title=title, body=body, fields=tuple(fields), footer="Figures computed, not quoted", kind="info"
     )
 
 
 def topics_reply(kb: KnowledgeBase, category_id: str | None = None) -> Reply:
+    """Every category, or one category's topics (an unknown category: the list of them)."""
     if category_id is not None:
         category = kb.categories.get(category_id)
         if category is None:
@@ -338,9 +359,7 @@ def topics_reply(kb: KnowledgeBase, category_id: str | None = None) -> Reply:
             )
         topics = [t for t in kb.topics.values() if t.category == category_id]
         body = "\n".join(f"- **{t.title}** — `/faq {t.id}`" for t in topics)
-        return Reply(
-            title=f"{category.emoji or ''} {category.title}".strip(), body=body, pages=split_pages(body)
-        )
+        return Reply(title=f"{category.emoji or ''} {category.title}".strip(), body=body)
     lines = []
     for category in kb.categories.values():
         count = sum(1 for t in kb.topics.values() if t.category == category.id)
@@ -366,6 +385,13 @@ def roadmap_reply(kb: KnowledgeBase, step: int = 0) -> Reply:
         related=tuple(TopicRef(t, kb.topics[t].title) for t in current.topics),
         kind="info",
     )
+
+
+def roadmap_pages_reply(kb: KnowledgeBase) -> Reply:
+    """The whole career path, one page per step, for a face that pages through one reply (the console)."""
+    steps = [roadmap_reply(kb, step) for step in range(max(len(kb.roadmap), 1))]
+    pages = tuple(f"**{s.title}**\n{s.body}" for s in steps)
+    return Reply(title="Career roadmap", body="\n\n".join(pages), pages=pages, kind="info")
 
 
 QUIZ_TITLE = "Which credential fits you?"
@@ -495,29 +521,61 @@ def audit_risk_reply(kb: KnowledgeBase, risk: AuditRisk) -> Reply:
     )
 
 
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("/ask question", "ask anything about a medical-coding career"),
-    ("/faq topic", "open one topic (autocomplete helps)"),
-    ("/compare first second", "compare two credentials, e.g. /compare cpc ccs"),
-    (
-        "/earnings charts_per_hour rate hours_per_week [weeks_per_year] [compare_charts_per_hour]",
-        "pay calculator, with a chart of weekly pay by pace",
+@dataclass(frozen=True)
+class Command:
+    """A student's command, as /help lists it, the console runs it and Discord describes it."""
+
+    name: str
+    arguments: str  # as /help shows them: `[...]` is optional
+    about: str  # what it does, in a few words (Discord shows it capitalised, at most 100 characters)
+
+    @property
+    def usage(self) -> str:
+        """The command with its arguments, as /help shows it."""
+        return f"/{self.name} {self.arguments}".rstrip()
+
+    @property
+    def description(self) -> str:
+        """The slash command's description."""
+        return self.about[0].upper() + self.about[1:]
+
+
+# The one list: /help shows it, the console runs (and completes) each of these, and the Discord
+# commands take their descriptions from it.
+COMMANDS: tuple[Command, ...] = (
+    Command("ask", "question", "ask anything about a medical-coding career"),
+    Command("faq", "topic", "open one topic of the FAQ (autocomplete helps)"),
+    Command("compare", "first second", "compare two credentials side by side, e.g. /compare cpc ccs"),
+    Command(
+        "earnings",
+        "charts_per_hour rate hours_per_week [weeks_per_year] [compare_charts_per_hour]",
+        "pay calculator: charts per hour x pay per chart, with a chart of weekly pay by pace",
     ),
-    ("/which-credential", "a three-question quiz: which credential fits where you want to work"),
-    ("/course-check", "check a course against what its credential needs: complete or introductory?"),
-    (
-        "/audit-risk accuracy required sample_size",
-        "how often an accuracy audit fails, and the accuracy that passes",
+    Command("which-credential", "", "a three-question quiz: which credential fits where you want to work"),
+    Command(
+        "course-check", "", "check a course against what its credential needs: complete or introductory?"
     ),
-    ("/topics [category]", "browse every topic"),
-    ("/roadmap", "the career path, step by step"),
-    ("/chapter", "your local chapter: meetings, contacts, exam sittings"),
-    ("/help", "this list"),
+    Command(
+        "audit-risk",
+        "accuracy required sample_size",
+        "how often an accuracy audit fails you, and the accuracy that passes",
+    ),
+    Command("topics", "[category]", "browse every topic by category"),
+    Command("roadmap", "", "the career path, step by step: credential to remote work"),
+    Command("chapter", "", "your local chapter: meetings, contacts and exam sittings"),
+    Command("help", "", "what I can do and how to ask"),
 )
 
 
+def command(name: str) -> Command:
+    """The command of that name in COMMANDS."""
+    return next(c for c in COMMANDS if c.name == name)
+
+
 def help_reply(extra: Sequence[tuple[str, str]] = ()) -> Reply:
-    body = "\n".join(f"`{usage}` — {what}" for usage, what in (*COMMANDS, *extra))
+    """The list of commands, and a face's own (`extra`: usage, what it does)."""
+    lines = [*((c.usage, c.about) for c in COMMANDS), *extra]
+    body = "\n".join(f"`{usage}` — {what}" for usage, what in lines)
     return Reply(
         title="How I can help",
         body=body
@@ -526,4 +584,5 @@ def help_reply(extra: Sequence[tuple[str, str]] = ()) -> Reply:
 
 
 def error_reply(message: str) -> Reply:
+    """A problem to show only to whoever caused it; the message says what to do."""
     return Reply(title="That didn't work", body=message, kind="error")

@@ -1,7 +1,7 @@
 """Question answering over the knowledge base: ranked topics with a confidence, or a polite decline.
 
 Students type "certifcation", "ccs vs cpc", "pro fee", "the A", "1099". The pipeline:
-  normalise -> words -> phrase synonyms (moderator-owned, knowledge/synonyms.yaml) -> typo repair
+  normalise -> words -> phrase synonyms (moderator-owned, `synonyms:` in knowledge/search.yaml) -> typo repair
   against the index's own vocabulary -> stop words out -> Snowball stems -> BM25 over weighted fields.
 Whether to answer at all is the fitted decline model's call (bot/core/decline.py), from the evidence
 computed here: how much of the question the knowledge base knows (an off-topic question is mostly

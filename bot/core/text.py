@@ -45,7 +45,9 @@ def states(text: str, fact: str) -> bool:
 _GREETING = re.compile(
     r"^(?:hi+|hey+|hello+|hiya|yo|sup|howdy|good (?:morning|afternoon|evening|night)|gm|morning|evening"
     r"|thanks?(?: you)?(?: so much| a lot)?|thx|ty(?:sm)?|tysm|thank u|cheers|appreciate (?:it|you)"
-    r"|bye|goodbye|see (?:ya|you)|ok(?:ay)? thanks?)(?: (?:all|everyone|guys|yall|bot|there|friend))?[\s!.?:)\]}(*❤️🙏😊👋]*$"
+    r"|bye|goodbye|see (?:ya|you)|ok(?:ay)? thanks?)(?: (?:all|everyone|guys|yall|bot|there|friend))?"
+    r"(?:[\s,!.]+(?:that|this|it|you) (?:helped|helps|was helpful|was great|rock)(?: (?:a lot|so much|tons))?)?"
+    r"[\s!.?:)\]}(*❤️🙏😊👋]*$"
 )
 
 

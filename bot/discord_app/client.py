@@ -11,12 +11,11 @@ import asyncio
 import contextlib
 import datetime as dt
 import hashlib
-import itertools
 import json
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ from bot.core.advisor import Advisor, Answer
 from bot.core.knowledge.loader import Chapter, content_version
 from bot.core.knowledge.templates import Place
 from bot.core.limits import MESSAGE_CONTENT_MAX
-from bot.discord_app.checks import Refused
+from bot.discord_app.checks import Refused, UserCooldowns
 from bot.discord_app.views import DYNAMIC_ITEMS, NO_MENTIONS
 from bot.live.reloader import KnowledgeReloader, ReloadResult
 from bot.live.watcher import watch_knowledge
@@ -56,7 +55,6 @@ VOTES_REMEMBERED = 10_000  # (user, message) pairs kept in memory so one person 
 # 1024 + 2048 + 16384 + 65536 + 2**51.
 INVITE_PERMISSIONS = 2251799813770240
 MISSING_ACCESS = 50001  # Discord's error code for a guild the bot cannot reach
-_INSTANCES = itertools.count(1)
 Clock = Callable[[], dt.datetime]
 
 
@@ -75,6 +73,11 @@ def channel_chain(channel: object) -> tuple[int, ...]:
     if category_id:
         ids.append(int(category_id))
     return tuple(i for i in ids if i)
+
+
+def _channel(interaction: discord.Interaction[Any]) -> object:
+    """The interaction's channel; its bare id when discord.py has not cached it (a thread, a DM)."""
+    return interaction.channel or discord.Object(interaction.channel_id or 0)
 
 
 # The bot never joins voice: discord.py's warnings about its missing voice libraries are noise.
@@ -108,23 +111,32 @@ class SyncResult:
     unreachable: tuple[int, ...] = ()
 
 
-def apply_endpoints(settings: Settings) -> None:
-    """Point discord.py at another REST base and gateway (a rate-limit proxy, or a test server).
+@contextlib.contextmanager
+def discord_endpoints(api_base_url: str | None, gateway_url: str | None) -> Iterator[None]:
+    """Point discord.py at another REST base and gateway (a rate-limit proxy, or a test server) for
+    the block, and put back what was there when it ends; None keeps discord.py's own.
 
     discord.py has no constructor option for this: REST builds every URL from Route.BASE, and a
     non-sharded client opens its first gateway connection to DiscordWebSocket.DEFAULT_GATEWAY.
     """
-    if settings.discord.api_base_url:
-        discord.http.Route.BASE = settings.discord.api_base_url
-    if settings.discord.gateway_url:
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord.gateway_url)
+    saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    try:
+        if api_base_url:
+            discord.http.Route.BASE = api_base_url
+        if gateway_url:
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+        yield
+    finally:
+        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved
 
 
-class AdvisorTree(app_commands.CommandTree):
+class AdvisorTree(app_commands.CommandTree["AdvisorBot"]):
     """One error handler for every command: a short, friendly message for the user, the traceback
     for the logs, and the bot keeps running."""
 
-    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    async def on_error(
+        self, interaction: discord.Interaction[AdvisorBot], error: app_commands.AppCommandError
+    ) -> None:
         if isinstance(error, app_commands.CommandOnCooldown):
             message = f"You're asking quickly! Try again in {error.retry_after:.0f} s."
         elif isinstance(error, Refused):
@@ -146,17 +158,28 @@ class AdvisorTree(app_commands.CommandTree):
             log.warning("could not tell the user about an error in /%s", interaction.command, exc_info=True)
 
 
-class AdvisorMixin:
-    """What the advisor adds to a discord.py bot, sharded or not."""
+class AdvisorBot(commands.Bot):
+    """The advisor on Discord: the cogs, the store, the knowledge watcher and the mod-log."""
 
-    settings: Settings
-    tree: AdvisorTree
-
-    def _setup_advisor(self, settings: Settings, advisor: Advisor, clock: Clock | None = None) -> None:
+    def __init__(
+        self, settings: Settings, advisor: Advisor, clock: Clock | None = None, **options: Any
+    ) -> None:
+        # Slash commands need no privileged intent: not message content, members or presences.
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=discord.Intents.default(),
+            # No cache of recent messages: nothing here reads one (pins use raw events and partial
+            # messages), and discord.py's default keeps the last 1,000 whole, embeds and all.
+            max_messages=None,
+            allowed_mentions=NO_MENTIONS,
+            tree_cls=AdvisorTree,
+            help_command=None,
+            **options,
+        )
         self.settings = settings
         self.clock: Clock = clock or utc_now
         self.knowledge = KnowledgeReloader(settings.knowledge_dir, advisor, self.clock)
-        self.instance_number = next(_INSTANCES)  # tells bots in one process apart (cooldown buckets)
+        self.cooldowns = UserCooldowns(settings.cooldown.rate, settings.cooldown.per_seconds)
         self.auto_sync = True
         self.serving = True  # False: only publishing commands (`coding-advisor sync`), nothing runs
         self.maintenance_interval = MAINTENANCE_INTERVAL
@@ -177,8 +200,8 @@ class AdvisorMixin:
         if self.serving:
             await self._open_store()
         for extension in EXTENSIONS:
-            await self.load_extension(extension)  # type: ignore[attr-defined]
-        self.add_dynamic_items(*DYNAMIC_ITEMS)  # type: ignore[attr-defined]
+            await self.load_extension(extension)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
         if self.serving:
             if self.settings.knowledge_watch:
                 await self._start_watching()  # before the gateway connects: no edit is missed
@@ -194,7 +217,7 @@ class AdvisorMixin:
         for task in list(self._tasks):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        await super().close()  # type: ignore[misc]
+        await super().close()
         store, self.store = self.store, DisabledStore("the bot has stopped")
         await store.close()
 
@@ -231,10 +254,10 @@ class AdvisorMixin:
         while True:
             await asyncio.sleep(self.maintenance_interval)
             await self.prune_question_log()
-            self.dispatch("daily_maintenance")  # type: ignore[attr-defined]
+            self.dispatch("daily_maintenance")
 
     async def _announce_start(self) -> None:
-        await self.wait_until_ready()  # type: ignore[attr-defined]
+        await self.wait_until_ready()
         if self.store.problem:
             await self.mod_log(
                 f"Storage is off, so questions are not logged and pinned FAQs are not kept current: "
@@ -289,7 +312,7 @@ class AdvisorMixin:
         if result.outcome == "applied":
             log.info("%s", result.summary())
             await self.mod_log(result.summary())
-            self.dispatch("knowledge_reloaded", result)  # type: ignore[attr-defined]
+            self.dispatch("knowledge_reloaded", result)
         elif result.outcome == "failed" and result.new_problems:
             log.warning("%s %s", result.summary(), "; ".join(result.problems))
             await self.mod_log(result.summary(), result.problems)
@@ -308,7 +331,7 @@ class AdvisorMixin:
                 messages[-1] += "\n" + line
             else:
                 messages.append(line)
-        channel = self.get_partial_messageable(channel_id)  # type: ignore[attr-defined]
+        channel = self.get_partial_messageable(channel_id)
         for message in messages:
             try:
                 await channel.send(message, allowed_mentions=NO_MENTIONS)
@@ -371,7 +394,7 @@ class AdvisorMixin:
             return False
         result = await self.sync_commands()
         for guild_id in result.unreachable:
-            application_id = self.application_id  # type: ignore[attr-defined]
+            application_id = self.application_id
             log.error("%s", unreachable_guild(guild_id, application_id, "discord.guild_ids"))
         if not result.unreachable:  # else the next start tries those guilds again
             self.save_command_hash()
@@ -379,10 +402,11 @@ class AdvisorMixin:
 
     # --- helpers for the cogs ----------------------------------------------------------------
 
-    def place_for(self, interaction: discord.Interaction, advisor: Advisor | None = None) -> Place:
+    def place_for(
+        self, interaction: discord.Interaction[AdvisorBot], advisor: Advisor | None = None
+    ) -> Place:
         """Where an answer is shown: the server's name and the channel's chapter, if any."""
-        channel = interaction.channel or discord.Object(interaction.channel_id or 0)
-        return self.place_in(interaction.guild, channel, advisor)
+        return self.place_in(interaction.guild, _channel(interaction), advisor)
 
     def place_in(self, guild: discord.Guild | None, channel: object, advisor: Advisor | None = None) -> Place:
         advisor = advisor or self.advisor
@@ -391,7 +415,14 @@ class AdvisorMixin:
         return Place(server_name=guild.name if guild else "this server", chapter=view)
 
     def chapter_of(self, channel: object, advisor: Advisor | None = None) -> Chapter | None:
+        """The chapter of a channel (or of its category, or of a thread's channel), if any."""
         return (advisor or self.advisor).kb.chapter_of(channel_chain(channel))
+
+    def chapter_for(
+        self, interaction: discord.Interaction[Any], advisor: Advisor | None = None
+    ) -> Chapter | None:
+        """The chapter of the channel an interaction comes from, if any."""
+        return self.chapter_of(_channel(interaction), advisor)
 
     def earlier_answer(self, channel_id: int | None, topic_id: str) -> str | None:
         """The link to the same topic answered publicly in this channel within the window, if any."""
@@ -410,44 +441,17 @@ class AdvisorMixin:
         self.recent_answers = {k: v for k, v in self.recent_answers.items() if now - v[0] < window}
         self.recent_answers[(channel_id, topic_id)] = (now, jump_url)
 
-    def cooldown_for(self, interaction: discord.Interaction) -> app_commands.Cooldown | None:
-        settings = self.settings.cooldown
-        return app_commands.Cooldown(settings.rate, settings.per_seconds)
 
+class ShardedAdvisorBot(AdvisorBot, discord.AutoShardedClient):
+    """The same bot over several gateway connections (discord.shard_count, discord.shard_ids);
+    built like discord.py's AutoShardedBot, which is BotBase over AutoShardedClient."""
 
-def _options() -> dict[str, Any]:
-    # Slash commands need no privileged intent: not message content, members or presences.
-    return {
-        "command_prefix": commands.when_mentioned,
-        "intents": discord.Intents.default(),
-        # No cache of recent messages: nothing here reads one (pins use raw events and partial
-        # messages), and discord.py's default keeps the last 1,000 whole, embeds and all.
-        "max_messages": None,
-        "allowed_mentions": NO_MENTIONS,
-        "tree_cls": AdvisorTree,
-        "help_command": None,
-    }
-
-
-class AdvisorBot(AdvisorMixin, commands.Bot):
     def __init__(self, settings: Settings, advisor: Advisor, clock: Clock | None = None) -> None:
-        super().__init__(**_options())
-        self._setup_advisor(settings, advisor, clock)
+        shards = settings.discord
+        super().__init__(settings, advisor, clock, shard_count=shards.shard_count, shard_ids=shards.shard_ids)
 
 
-class ShardedAdvisorBot(AdvisorMixin, commands.AutoShardedBot):
-    def __init__(self, settings: Settings, advisor: Advisor, clock: Clock | None = None) -> None:
-        super().__init__(
-            **_options(),
-            shard_count=settings.discord.shard_count,
-            shard_ids=settings.discord.shard_ids,
-        )
-        self._setup_advisor(settings, advisor, clock)
-
-
-def create_bot(
-    settings: Settings, advisor: Advisor, clock: Clock | None = None
-) -> AdvisorBot | ShardedAdvisorBot:
+def create_bot(settings: Settings, advisor: Advisor, clock: Clock | None = None) -> AdvisorBot:
     """The bot for these settings; `clock` (aware UTC datetimes) is the real time unless a test
     passes its own."""
     if settings.discord.shard_count:

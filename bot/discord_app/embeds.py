@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.knowledge.model import (
+from bot.core.limits import (
     EMBED_FIELD_NAME_MAX,
     EMBED_FIELD_VALUE_MAX,
     EMBED_FIELDS_MAX,
+    EMBED_FOOTER_MAX,
     EMBED_TITLE_MAX,
     EMBED_TOTAL_MAX,
 )
@@ -21,11 +22,12 @@ COLOURS: dict[ReplyKind, discord.Colour] = {
     "info": discord.Colour.from_rgb(39, 174, 96),
     "error": discord.Colour.from_rgb(192, 57, 43),
 }
-FOOTER_MAX = 2048
+SOURCE_TITLE_SHOWN = 200  # characters of a source's title in its link: several links share a field
 
 
-def _clip(text: str, limit: int) -> str:
-    """Shorten at a word boundary with an ellipsis; only for short labels, never for answers."""
+def clip(text: str, limit: int) -> str:
+    """Shorten to `limit` characters at a word boundary, with an ellipsis; for titles and labels,
+    never for answers (the knowledge model keeps those within Discord's limits)."""
     if len(text) <= limit:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0]
@@ -37,7 +39,7 @@ def source_fields(reply: Reply) -> list[tuple[str, str]]:
     fields: list[tuple[str, str]] = []
     current = ""
     for source in reply.sources:
-        line = f"[{_clip(source.title, 200)}]({source.url})"
+        line = f"[{clip(source.title, SOURCE_TITLE_SHOWN)}]({source.url})"
         if current and len(current) + 1 + len(line) > EMBED_FIELD_VALUE_MAX:
             fields.append(("Sources" if not fields else "Sources (more)", current))
             current = ""
@@ -56,7 +58,7 @@ def to_embed(reply: Reply, page: int = 0) -> discord.Embed:
     pages = reply.all_pages  # built once in the core: the console shows the same pages
     page = max(0, min(page, len(pages) - 1))
     embed = discord.Embed(
-        title=_clip(reply.title, EMBED_TITLE_MAX),
+        title=clip(reply.title, EMBED_TITLE_MAX),
         description=pages[page] or None,
         colour=COLOURS[reply.kind],
     )
@@ -64,7 +66,7 @@ def to_embed(reply: Reply, page: int = 0) -> discord.Embed:
     if len(pages) > 1:
         footer = f"Page {page + 1}/{len(pages)}" + (f" · {footer}" if footer else "")
     if footer:
-        embed.set_footer(text=_clip(footer, FOOTER_MAX))
+        embed.set_footer(text=clip(footer, EMBED_FOOTER_MAX))
     if page == 0:
         extra = [(f.name, f.value, f.inline) for f in reply.fields]
         extra += [(name, value, False) for name, value in source_fields(reply)]
@@ -72,8 +74,8 @@ def to_embed(reply: Reply, page: int = 0) -> discord.Embed:
             if len(embed) + len(name) + len(value) > EMBED_TOTAL_MAX:
                 break  # the validator keeps shipped topics far below this; a safety net for odd input
             embed.add_field(
-                name=_clip(name, EMBED_FIELD_NAME_MAX),
-                value=_clip(value, EMBED_FIELD_VALUE_MAX),
+                name=clip(name, EMBED_FIELD_NAME_MAX),
+                value=clip(value, EMBED_FIELD_VALUE_MAX),
                 inline=inline,
             )
     return embed

@@ -7,19 +7,14 @@ import contextlib
 import gc
 import logging
 import signal
+from collections.abc import Iterator
 
 import aiohttp
 import discord
 
 from bot.config import ConfigError, Settings
 from bot.core.advisor import Advisor
-from bot.discord_app.client import (
-    AdvisorBot,
-    ShardedAdvisorBot,
-    apply_endpoints,
-    create_bot,
-    unreachable_guild,
-)
+from bot.discord_app.client import AdvisorBot, create_bot, discord_endpoints, unreachable_guild
 
 log = logging.getLogger(__name__)
 
@@ -37,24 +32,32 @@ def run_bot(settings: Settings) -> int:
     discord.utils.setup_logging(level=getattr(logging, settings.log_level))
     advisor = Advisor.from_directory(settings.knowledge_dir, cache_dir=settings.state_dir).warm()
     log.info("knowledge %s: %d topics", advisor.kb.version, len(advisor.kb.topics))
-    apply_endpoints(settings)
     bot = create_bot(settings, advisor)
     # What is loaded by now (libraries, the knowledge and its index) lives as long as the process:
     # frozen out of the collector's sight, its full passes no longer walk it (a pause in /ask's p99).
     gc.collect()
     gc.freeze()
-    try:
-        asyncio.run(_serve(bot, token))
-    except discord.LoginFailure:
-        raise ConfigError(
-            "Discord refused the token: copy it again from the Developer Portal (Bot page)"
-        ) from None
-    except (aiohttp.ClientError, OSError) as error:
-        raise ConfigError(f"cannot reach Discord at {discord.http.Route.BASE}: {error}") from None
+    with _endpoints(settings):
+        try:
+            asyncio.run(_serve(bot, token))
+        except discord.LoginFailure:
+            raise ConfigError(
+                "Discord refused the token: copy it again from the Developer Portal (Bot page)"
+            ) from None
     return 0
 
 
-async def _serve(bot: AdvisorBot | ShardedAdvisorBot, token: str) -> None:
+@contextlib.contextmanager
+def _endpoints(settings: Settings) -> Iterator[None]:
+    """discord.py pointed at the configured endpoints; a Discord it cannot reach is one line."""
+    with discord_endpoints(settings.discord.api_base_url, settings.discord.gateway_url):
+        try:
+            yield
+        except (aiohttp.ClientError, OSError) as error:
+            raise ConfigError(f"cannot reach Discord at {discord.http.Route.BASE}: {error}") from None
+
+
+async def _serve(bot: AdvisorBot, token: str) -> None:
     """Run the bot until it stops by itself (raising what stopped it) or a stop signal arrives."""
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
@@ -86,8 +89,6 @@ def sync_commands(settings: Settings, guild_id: int | None) -> int:
     # The outcome is printed; the log shows only what goes wrong (or everything at DEBUG).
     discord.utils.setup_logging(level=logging.DEBUG if settings.log_level == "DEBUG" else logging.WARNING)
 
-    apply_endpoints(settings)
-
     async def sync() -> tuple[dict[int | None, int], list[str]]:
         bot = create_bot(settings, advisor)
         bot.auto_sync = False
@@ -104,10 +105,8 @@ def sync_commands(settings: Settings, guild_id: int | None) -> int:
                 bot.save_command_hash()
             return result.synced, refused
 
-    try:
+    with _endpoints(settings):
         synced, refused = asyncio.run(sync())
-    except (aiohttp.ClientError, OSError) as error:
-        raise ConfigError(f"cannot reach Discord at {discord.http.Route.BASE}: {error}") from None
     for target, count in synced.items():
         where = f"guild {target}" if target else "globally (can take up to an hour to appear)"
         print(f"synced {count} commands to {where}" if target else f"synced {count} commands {where}")

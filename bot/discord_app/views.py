@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.core.limits import BUTTON_LABEL_MAX, SELECT_OPTION_TEXT_MAX, SELECT_OPTIONS_MAX
 from bot.core.replies import Reply
-from bot.discord_app.embeds import page_count, to_embed
+from bot.discord_app.embeds import clip, page_count, to_embed
 
 if TYPE_CHECKING:
     from bot.discord_app.client import AdvisorBot
@@ -19,15 +20,13 @@ log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 GONE = "That topic is no longer in the knowledge base. Try `/topics` to browse what is there now."
 MAX_RELATED_BUTTONS = 4
-LABEL_MAX = 80
 
 
-def _bot(interaction: discord.Interaction) -> AdvisorBot:
-    return interaction.client  # type: ignore[return-value]
-
-
-def _label(text: str) -> str:
-    return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
+def advisor_bot(interaction: discord.Interaction[Any]) -> AdvisorBot:
+    """The bot an interaction came to. discord.py types component callbacks for any client; every
+    component of this package is registered by an AdvisorBot, so that is what comes back."""
+    bot: AdvisorBot = interaction.client
+    return bot
 
 
 class RelatedTopicButton(discord.ui.DynamicItem[discord.ui.Button], template=r"faq:(?P<topic>[a-z0-9-]+)"):
@@ -36,19 +35,21 @@ class RelatedTopicButton(discord.ui.DynamicItem[discord.ui.Button], template=r"f
     def __init__(self, topic_id: str, title: str = "Related") -> None:
         super().__init__(
             discord.ui.Button(
-                label=_label(title), style=discord.ButtonStyle.secondary, custom_id=f"faq:{topic_id}"
+                label=clip(title, BUTTON_LABEL_MAX),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"faq:{topic_id}",
             )
         )
         self.topic_id = topic_id
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> RelatedTopicButton:
         return cls(match["topic"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        bot = _bot(interaction)
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        bot = advisor_bot(interaction)
         if self.topic_id not in bot.advisor.kb.topics:
             await interaction.response.send_message(GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
@@ -78,14 +79,14 @@ class FeedbackButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> FeedbackButton:
         question = match["question"]
         return cls(match["vote"], match["topic"], int(question) if question else None)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         message_id = interaction.message.id if interaction.message else 0
-        counted = await _bot(interaction).record_feedback(
+        counted = await advisor_bot(interaction).record_feedback(
             self.topic_id, self.vote == "yes", (interaction.user.id, message_id), self.question_id
         )
         if not counted:
@@ -116,12 +117,12 @@ class RoadmapPageButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> RoadmapPageButton:
         return cls(int(match["step"]), match["direction"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        bot = _bot(interaction)
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        bot = advisor_bot(interaction)
         steps = len(bot.advisor.kb.roadmap)
         step = max(0, min(self.step, steps - 1))
         reply = bot.advisor.roadmap(step)
@@ -144,13 +145,13 @@ class CategorySelect(discord.ui.DynamicItem[discord.ui.Select], template=r"topic
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Select, match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> CategorySelect:
         return cls()
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        bot = _bot(interaction)
-        values: list[str] = (interaction.data or {}).get("values", [])  # type: ignore[assignment]
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        bot = advisor_bot(interaction)
+        values = self.item.values  # discord.py fills them in from the interaction before the callback
         category = values[0] if values else ""
         if category not in bot.advisor.kb.categories:
             await interaction.response.send_message(
@@ -193,9 +194,12 @@ def roadmap_view(reply: Reply, step: int, steps: int) -> discord.ui.View:
 def topics_view(bot: AdvisorBot) -> discord.ui.View:
     options = [
         discord.SelectOption(
-            label=_label(c.title), value=c.id, description=c.description[:100], emoji=c.emoji or None
+            label=clip(c.title, SELECT_OPTION_TEXT_MAX),
+            value=c.id,
+            description=clip(c.description, SELECT_OPTION_TEXT_MAX),
+            emoji=c.emoji or None,
         )
-        for c in list(bot.advisor.kb.categories.values())[:25]
+        for c in list(bot.advisor.kb.categories.values())[:SELECT_OPTIONS_MAX]
     ]
     view = discord.ui.View(timeout=None)
     view.add_item(CategorySelect(options))
@@ -203,7 +207,7 @@ def topics_view(bot: AdvisorBot) -> discord.ui.View:
 
 
 async def send_reply(
-    interaction: discord.Interaction,
+    interaction: discord.Interaction[AdvisorBot],
     reply: Reply,
     *,
     ephemeral: bool,

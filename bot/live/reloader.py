@@ -65,7 +65,7 @@ class KnowledgeReloader:
         self._lock = asyncio.Lock()
         self._failing: tuple[str, ...] = ()  # the problems of the current broken state, if any
         self._reported: str | None = None  # fingerprint of the broken state last reported
-        self.attempts = 0  # reloads tried since start, for /kb status and tests
+        self.attempts = 0  # reloads tried since start, shown by /kb status
 
     @property
     def last_problems(self) -> tuple[str, ...]:
@@ -81,6 +81,7 @@ class KnowledgeReloader:
             watching,
             self._failing,
             storage_problem,
+            reloads=self.attempts,
         )
 
     async def reload(self) -> ReloadResult:

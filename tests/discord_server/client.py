@@ -1,4 +1,4 @@
-"""Run a real discord.py client against a FakeDiscord: patch the endpoints, log in, wait for READY."""
+"""Run a real discord.py client against a FakeDiscord: point it at the server, log in, wait for READY."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from collections.abc import AsyncIterator
 from typing import TypeVar
 
 import discord
-import yarl
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
+
+from bot.discord_app.client import discord_endpoints
 
 from .server import FakeDiscord
 
@@ -44,21 +43,20 @@ async def running_bot(
     the server sends every GUILD_CREATE at once, so a short wait is enough (None keeps the client's).
     A client that dies while the block runs (say, gateway close 4014) fails the block at its end.
     """
-    saved = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
-    Route.BASE = server.api_base
-    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(server.gateway_url)
     if guild_ready_timeout is not None:
         client._connection.guild_ready_timeout = guild_ready_timeout
-    task = asyncio.create_task(client.start(token or server.token or "fake-bot-token"), name="discord-client")
-    try:
-        await _wait_ready(client, task, ready_timeout)
-        yield client
-    finally:
-        await client.close()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(asyncio.shield(task), 5)
-        if not task.done():
-            task.cancel()
-        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved
+    with discord_endpoints(server.api_base, server.gateway_url):
+        task = asyncio.create_task(
+            client.start(token or server.token or "fake-bot-token"), name="discord-client"
+        )
+        try:
+            await _wait_ready(client, task, ready_timeout)
+            yield client
+        finally:
+            await client.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(task), 5)
+            if not task.done():
+                task.cancel()
     if task.done() and not task.cancelled() and task.exception() is not None:
         raise RuntimeError("the client task failed") from task.exception()

@@ -75,6 +75,7 @@ CALLBACK_TYPES = {APPLICATION_COMMAND: {4, 5, 9, 12}, MESSAGE_COMPONENT: {4, 5, 
 SELECT_OPTION_KINDS = {5: USER, 6: ROLE, 7: MENTIONABLE, 8: CHANNEL}
 MAX_PINS = 250  # per channel, since 2025 (it was 50)
 CHANNEL_PINNED_MESSAGE = 6  # the system message "X pinned a message to this channel"
+POLL_SECONDS = 0.02  # wait_for re-checks its predicate this often besides on every change here
 
 
 @dataclass(frozen=True)
@@ -461,7 +462,8 @@ class FakeDiscord:
     async def wait_for(
         self, predicate: Callable[[], T | None], *, timeout: float = 5.0, what: str = "it"
     ) -> T:
-        """Wait until `predicate()` returns something other than None (re-checked on every change)."""
+        """Wait until `predicate()` returns something other than None: re-checked on every change
+        here, and every POLL_SECONDS for what changes only in a client (a cache, a task's state)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while (value := predicate()) is None:
@@ -469,7 +471,7 @@ class FakeDiscord:
             if remaining <= 0:
                 raise TimeoutError(f"timed out after {timeout}s waiting for {what}\n{self.describe_recent()}")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), remaining)
+                await asyncio.wait_for(self._changed.wait(), min(remaining, POLL_SECONDS))
         return value
 
     def describe_recent(self, count: int = 12) -> str:

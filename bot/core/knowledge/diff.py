@@ -32,6 +32,7 @@ class KnowledgeDiff:
 
     @property
     def empty(self) -> bool:
+        """True when nothing changed."""
         return not (self.added or self.changed or self.removed or self.other)
 
     def summary(self) -> str:

@@ -22,13 +22,8 @@ from pydantic import ValidationError
 from bot.core import earnings
 from bot.core.knowledge import templates
 from bot.core.knowledge.model import (
-    CHOICE_NAME_MAX,
     COURSE_ITEMS,
-    EMBED_DESCRIPTION_MAX,
-    EMBED_FIELD_VALUE_MAX,
-    EMBED_TOTAL_MAX,
     FIT_SETTINGS,
-    SELECT_OPTIONS_MAX,
     Category,
     Chapter,
     CourseCriteria,
@@ -41,6 +36,13 @@ from bot.core.knowledge.model import (
     Topic,
 )
 from bot.core.knowledge.yaml_lines import Location, ParsedYaml, parse
+from bot.core.limits import (
+    CHOICE_NAME_MAX,
+    EMBED_DESCRIPTION_MAX,
+    EMBED_FIELD_VALUE_MAX,
+    EMBED_TOTAL_MAX,
+    SELECT_OPTIONS_MAX,
+)
 from bot.core.text import states
 
 if TYPE_CHECKING:
@@ -57,6 +59,8 @@ RENDERINGS_KEPT = 4096  # answers kept rendered, per topic and place (see Knowle
 
 @dataclass(frozen=True, order=True)
 class Problem:
+    """One problem of a knowledge file, shown as `path:line: message`."""
+
     path: Path
     line: int
     message: str
@@ -79,6 +83,8 @@ class KnowledgeError(Exception):
 
 @dataclass(frozen=True)
 class KnowledgeBase:
+    """A whole, valid knowledge base: every entry by id, the tax rules, and the compiled answers."""
+
     categories: dict[str, Category]
     topics: dict[str, Topic]
     credentials: dict[str, Credential]
@@ -182,6 +188,7 @@ def _environment() -> AnswerEnvironment:
 
 
 def knowledge_files(directory: Path) -> list[Path]:
+    """The YAML files of a knowledge directory, in its subdirectories too, sorted."""
     return sorted(p for p in directory.rglob("*") if p.suffix in SUFFIXES and p.is_file())
 
 
@@ -222,38 +229,39 @@ def load_knowledge(
         if loaded is not None:
             parts.append(loaded)
 
-    categories, topics, credentials, presets, se_tax, synonyms, where = _merge(parts, problems, skipped)
-    roadmap = _roadmap(parts, topics, problems, skipped)
+    merged = _merge(parts, problems)
+    _check_references(merged, problems, skipped)
+    roadmap = _roadmap(parts, merged.topics, problems, skipped)
     chapters, chapter_channels, chapter_where = _chapters(parts, problems)
-    fit, criteria = _tools(parts, credentials, topics, problems, skipped)
+    fit, criteria = _tools(parts, merged.credentials, merged.topics, problems, skipped)
     out_of_scope = tuple(dict.fromkeys(w.casefold() for file in parts for w in file.part.out_of_scope))
-    kb_templates = _compile_templates(topics, where, problems)
+    kb_templates = _compile_templates(merged.topics, merged.where, problems)
     problems += skipped.notes(problems)
-    if se_tax is None and "self_employment_tax" not in skipped.sections:
+    if merged.se_tax is None and "self_employment_tax" not in skipped.sections:
         problems.append(
             Problem(directory, 0, "no `self_employment_tax:` section: add it (see knowledge/earnings.yaml)")
         )
-    if problems or se_tax is None:
+    if problems or merged.se_tax is None:
         raise KnowledgeError(problems)
     kb = KnowledgeBase(
-        categories,
-        topics,
-        credentials,
-        presets,
-        se_tax,
-        synonyms,
-        out_of_scope,
-        roadmap,
-        digest.value(),
-        kb_templates,
-        chapters,
-        chapter_channels,
+        categories=merged.categories,
+        topics=merged.topics,
+        credentials=merged.credentials,
+        presets=merged.presets,
+        se_tax=merged.se_tax,
+        synonyms=merged.synonyms,
+        out_of_scope=out_of_scope,
+        roadmap=roadmap,
+        version=digest.value(),
+        _templates=kb_templates,
+        chapters=chapters,
+        chapter_channels=chapter_channels,
         credential_fit=fit,
         course_criteria=criteria,
     )
     _check_chapters(kb, chapter_where, problems)
-    _check_rendered(kb, directory, where, place, problems)
-    _check_rendered_in_chapters(kb, where, place, problems)
+    _check_rendered(kb, directory, merged.where, place, problems)
+    _check_rendered_in_chapters(kb, merged.where, place, problems)
     if problems:
         raise KnowledgeError(problems)
     return kb
@@ -559,18 +567,27 @@ def _load_valid_part(
 
 # --- across files -----------------------------------------------------------------------------
 
-_Merged = tuple[
-    dict[str, Category],
-    dict[str, Topic],
-    dict[str, Credential],
-    dict[str, EarningsPreset],
-    SelfEmploymentTax | None,
-    dict[str, str],
-    dict[tuple[str, str], tuple[Path, ParsedYaml, Location]],
-]
-
-
 _Where = dict[tuple[str, str], tuple[Path, ParsedYaml, Location]]  # (section, id) -> where it is
+
+
+@dataclass
+class _Merged:
+    """Every file's entries together, by id, and where each one is written."""
+
+    categories: dict[str, Category] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    credentials: dict[str, Credential] = field(default_factory=dict)
+    presets: dict[str, EarningsPreset] = field(default_factory=dict)
+    synonyms: dict[str, str] = field(default_factory=dict)
+    se_tax: SelfEmploymentTax | None = None
+    where: _Where = field(default_factory=dict)
+
+    def report(
+        self, problems: list[Problem], section: str, item_id: str, sub: Location, message: str
+    ) -> None:
+        """A problem found across files, at `sub` inside the entry `item_id` of `section`."""
+        path, parsed, location = self.where[(section, item_id)]
+        problems.append(Problem(path, parsed.line_of((*location, *sub)), message, phase=1))
 
 
 def _add_entries(
@@ -600,50 +617,55 @@ def _add_entries(
         where[(section, item.id)] = (file.path, file.parsed, location)
 
 
-def _merge(parts: list[_File], problems: list[Problem], skipped: _Skipped) -> _Merged:
-    categories: dict[str, Category] = {}
-    topics: dict[str, Topic] = {}
-    credentials: dict[str, Credential] = {}
-    presets: dict[str, EarningsPreset] = {}
-    synonyms: dict[str, str] = {}
-    se_tax: SelfEmploymentTax | None = None
-    where: _Where = {}
-
-    def add(section: str, target: dict[str, Any], items: list[Any], file: _File) -> None:
-        _add_entries(section, target, items, file, where, problems)
-
+def _merge(parts: list[_File], problems: list[Problem]) -> _Merged:
+    """The entries of every file by id (an id used twice is a problem), and the one tax section."""
+    merged = _Merged()
     for file in parts:
-        path, parsed, part = file.path, file.parsed, file.part
-        add("categories", categories, part.categories, file)
-        add("topics", topics, part.topics, file)
-        add("credentials", credentials, part.credentials, file)
-        add("earnings_presets", presets, part.earnings_presets, file)
-        for key, value in part.synonyms.items():
-            synonyms[key.casefold()] = value
+        part = file.part
+        _add_entries("categories", merged.categories, part.categories, file, merged.where, problems)
+        _add_entries("topics", merged.topics, part.topics, file, merged.where, problems)
+        _add_entries("credentials", merged.credentials, part.credentials, file, merged.where, problems)
+        _add_entries("earnings_presets", merged.presets, part.earnings_presets, file, merged.where, problems)
+        merged.synonyms.update((key.casefold(), value) for key, value in part.synonyms.items())
         if part.self_employment_tax is not None:
-            if se_tax is not None:
-                problems.append(
-                    Problem(
-                        path,
-                        parsed.line_of(("self_employment_tax",)),
-                        "`self_employment_tax` is defined in two files: keep one",
-                        phase=1,
-                    )
-                )
-            se_tax = part.self_employment_tax
-            where[("self_employment_tax", "")] = (path, parsed, ("self_employment_tax",))
+            _take_se_tax(merged, file, problems)
+    return merged
 
-    def report(section: str, item_id: str, sub: Location, message: str) -> None:
-        path, parsed, location = where[(section, item_id)]
-        problems.append(Problem(path, parsed.line_of((*location, *sub)), message, phase=1))
 
-    if len(categories) > SELECT_OPTIONS_MAX:
-        first = next(iter(categories))
-        report("categories", first, (), f"{len(categories)} categories: /topics can offer at most 25")
+def _take_se_tax(merged: _Merged, file: _File, problems: list[Problem]) -> None:
+    """The file's `self_employment_tax`; a second file defining it is a problem (the later one wins)."""
+    at = ("self_employment_tax",)
+    if merged.se_tax is not None:
+        message = "`self_employment_tax` is defined in two files: keep one"
+        problems.append(Problem(file.path, file.parsed.line_of(at), message, phase=1))
+    merged.se_tax = file.part.self_employment_tax
+    merged.where[("self_employment_tax", "")] = (file.path, file.parsed, at)
+
+
+def _check_references(merged: _Merged, problems: list[Problem], skipped: _Skipped) -> None:
+    """What only all the files together can tell: how many categories, and every id pointing at
+    an entry that exists (or failed to load, and is counted rather than reported)."""
+    if len(merged.categories) > SELECT_OPTIONS_MAX:
+        first = next(iter(merged.categories))
+        merged.report(
+            problems,
+            "categories",
+            first,
+            (),
+            f"{len(merged.categories)} categories: /topics can offer at most {SELECT_OPTIONS_MAX}",
+        )
+    _check_topics(merged, problems, skipped)
+    _check_credential_topics(merged, problems, skipped)
+
+
+def _check_topics(merged: _Merged, problems: list[Problem], skipped: _Skipped) -> None:
+    """Each topic's category and related topics exist; no two topics share a title."""
+    categories, topics = merged.categories, merged.topics
     titles: dict[str, str] = {}
     for topic in topics.values():
         if topic.category not in categories and not skipped.explains("categories", topic.category):
-            report(
+            merged.report(
+                problems,
                 "topics",
                 topic.id,
                 ("category",),
@@ -652,9 +674,16 @@ def _merge(parts: list[_File], problems: list[Problem], skipped: _Skipped) -> _M
             )
         for index, related in enumerate(topic.related):
             if related == topic.id:
-                report("topics", topic.id, ("related", index), f"topic `{topic.id}` lists itself as related")
+                merged.report(
+                    problems,
+                    "topics",
+                    topic.id,
+                    ("related", index),
+                    f"topic `{topic.id}` lists itself as related",
+                )
             elif related not in topics and not skipped.explains("topics", related):
-                report(
+                merged.report(
+                    problems,
                     "topics",
                     topic.id,
                     ("related", index),
@@ -662,24 +691,29 @@ def _merge(parts: list[_File], problems: list[Problem], skipped: _Skipped) -> _M
                 )
         folded = topic.title.casefold()
         if folded in titles:
-            report(
-                "topics", topic.id, ("title",), f"title {topic.title!r} is also used by `{titles[folded]}`"
+            merged.report(
+                problems,
+                "topics",
+                topic.id,
+                ("title",),
+                f"title {topic.title!r} is also used by `{titles[folded]}`",
             )
         titles[folded] = topic.id
-    for credential in credentials.values():
-        if (
-            credential.topic is not None
-            and credential.topic not in topics
-            and not skipped.explains("topics", credential.topic)
-        ):
-            report(
+
+
+def _check_credential_topics(merged: _Merged, problems: list[Problem], skipped: _Skipped) -> None:
+    """Each credential's topic, when it names one, exists."""
+    for credential in merged.credentials.values():
+        topic = credential.topic
+        if topic is not None and topic not in merged.topics and not skipped.explains("topics", topic):
+            merged.report(
+                problems,
                 "credentials",
                 credential.id,
                 ("topic",),
-                f"credential `{credential.id}`: topic `{credential.topic}` does not exist"
-                f"{_did_you_mean(credential.topic, topics)}",
+                f"credential `{credential.id}`: topic `{topic}` does not exist"
+                f"{_did_you_mean(topic, merged.topics)}",
             )
-    return categories, topics, credentials, presets, se_tax, synonyms, where
 
 
 def _roadmap(
@@ -893,53 +927,22 @@ def _check_rendered(
     problems: list[Problem],
 ) -> None:
     """Render every answer as a student would see it and check Discord's limits."""
-    from jinja2 import TemplateError
-
-    from bot.core.knowledge import sandbox
-
     context = kb.template_context(place)
     users: dict[str, list[str]] = {}  # empty collection -> the topics whose answers use it
     for topic in kb.topics.values():
         path, parsed, location = where[("topics", topic.id)]
-        line = parsed.line_of((*location, "answer"))
         try:
-            text = sandbox.render_answer(kb._templates[topic.id], context).strip()
+            text = _render(kb, topic.id, context)
             kb._answers[(topic.id, place or templates.Place())] = text
-        except sandbox.MissingData as error:
-            empty = next((n for n in _CONTEXT_SECTIONS if error.obj is context[n] and not context[n]), None)
+        except _render_errors() as error:
+            empty = _empty_section(context, error)
             if empty is not None:  # one problem for the missing section, not one per answer
                 users.setdefault(empty, []).append(topic.id)
-                continue
-            where_line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
-            problems.append(
-                Problem(path, where_line, f"topic `{topic.id}`: {sandbox.explain_missing(error, context)}")
-            )
+            else:
+                problems.append(_render_failure(error, topic.id, context, path, parsed, location))
             continue
-        except RecursionError as error:
-            where_line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
-            problems.append(
-                Problem(path, where_line, f"topic `{topic.id}`: the template calls itself without end")
-            )
-            continue
-        except sandbox.TemplateLimitError as error:
-            where_line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
-            problems.append(Problem(path, where_line, f"topic `{topic.id}`: {error}"))
-            continue
-        except (TemplateError, ValueError, TypeError, ArithmeticError) as error:
-            where_line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
-            problems.append(
-                Problem(path, where_line, f"topic `{topic.id}`: the answer fails to render: {error}")
-            )
-            continue
-        if len(text) > EMBED_DESCRIPTION_MAX:
-            problems.append(
-                Problem(
-                    path,
-                    line,
-                    f"topic `{topic.id}`: the answer renders to {len(text)} characters; "
-                    f"Discord shows at most {EMBED_DESCRIPTION_MAX}: shorten it or split the topic",
-                )
-            )
+        if (too_long := _answer_too_long(text, topic.id, path, parsed, location)) is not None:
+            problems.append(too_long)
         total = len(topic.title) + len(text) + sum(len(f.name) + len(f.value) for f in topic.fields)
         total += sum(len(s.title) + len(s.url) + 6 for s in topic.sources)
         if total > EMBED_TOTAL_MAX:
@@ -995,10 +998,6 @@ def _check_rendered_in_chapters(
     """Render every answer in each chapter's channels too (every exam sitting still ahead): a
     template may break, or grow past Discord's limit, only where `chapter` is set. Answers that
     fail outside chapters are reported by _check_rendered alone."""
-    from jinja2 import TemplateError
-
-    from bot.core.knowledge import sandbox
-
     general = place or templates.Place()
     rendering: list[Topic] = []
     for topic in kb.topics.values() if kb.chapters else ():
@@ -1009,31 +1008,79 @@ def _check_rendered_in_chapters(
         rendering.append(topic)
     for chapter_id in kb.chapters:
         shown_in = templates.Place(general.server_name, kb.chapter_view(chapter_id, dt.date.min))
-        label = f"in chapter `{chapter_id}`'s channels"
+        label = f" in chapter `{chapter_id}`'s channels"
+        context = kb.template_context(shown_in)
         for topic in rendering:
             path, parsed, location = where[("topics", topic.id)]
             try:
                 text = kb.render_answer(topic.id, shown_in)
-            except sandbox.MissingData as error:
-                line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
-                why = sandbox.explain_missing(error, kb.template_context(shown_in))
-                problems.append(Problem(path, line, f"topic `{topic.id}` {label}: {why}"))
+            except _render_errors() as error:
+                problems.append(_render_failure(error, topic.id, context, path, parsed, location, label))
                 continue
-            except (TemplateError, ValueError, TypeError, ArithmeticError, RecursionError) as error:
-                line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
-                problems.append(
-                    Problem(path, line, f"topic `{topic.id}`: the answer fails to render {label}: {error}")
-                )
-                continue
-            if len(text) > EMBED_DESCRIPTION_MAX:
-                problems.append(
-                    Problem(
-                        path,
-                        parsed.line_of((*location, "answer")),
-                        f"topic `{topic.id}`: the answer renders to {len(text)} characters {label}; "
-                        f"Discord shows at most {EMBED_DESCRIPTION_MAX}: shorten it or split the topic",
-                    )
-                )
+            if (too_long := _answer_too_long(text, topic.id, path, parsed, location, label)) is not None:
+                problems.append(too_long)
+
+
+def _render_errors() -> tuple[type[BaseException], ...]:
+    """Everything a template can raise when it renders: bad data, the bounds, a template calling
+    itself (Jinja is imported here, not with the module: see the note on imports above)."""
+    from jinja2 import TemplateError
+
+    return (TemplateError, ValueError, TypeError, ArithmeticError, RecursionError)
+
+
+def _render(kb: KnowledgeBase, topic_id: str, context: dict[str, Any]) -> str:
+    from bot.core.knowledge import sandbox
+
+    return sandbox.render_answer(kb._templates[topic_id], context).strip()
+
+
+def _empty_section(context: Mapping[str, Any], error: BaseException) -> str | None:
+    """The context section (presets, credentials) without any entry the template looked something up in."""
+    from bot.core.knowledge import sandbox
+
+    if not isinstance(error, sandbox.MissingData):
+        return None
+    return next((n for n in _CONTEXT_SECTIONS if error.obj is context[n] and not context[n]), None)
+
+
+def _render_failure(
+    error: BaseException,
+    topic_id: str,
+    context: Mapping[str, Any],
+    path: Path,
+    parsed: ParsedYaml,
+    location: Location,
+    label: str = "",
+) -> Problem:
+    """Why an answer fails to render, at the failing line of its template; `label` says where it
+    is shown when that matters (" in chapter `x`'s channels")."""
+    from bot.core.knowledge import sandbox
+
+    line = _template_line(parsed, (*location, "answer"), _failing_template_line(error))
+    if isinstance(error, sandbox.MissingData):
+        message = f"topic `{topic_id}`{label}: {sandbox.explain_missing(error, context)}"
+    elif isinstance(error, RecursionError):
+        message = f"topic `{topic_id}`{label}: the template calls itself without end"
+    elif isinstance(error, sandbox.TemplateLimitError):
+        message = f"topic `{topic_id}`{label}: {error}"
+    else:
+        message = f"topic `{topic_id}`: the answer fails to render{label}: {error}"
+    return Problem(path, line, message)
+
+
+def _answer_too_long(
+    text: str, topic_id: str, path: Path, parsed: ParsedYaml, location: Location, label: str = ""
+) -> Problem | None:
+    """A rendered answer longer than one embed's description, if it is."""
+    if len(text) <= EMBED_DESCRIPTION_MAX:
+        return None
+    return Problem(
+        path,
+        parsed.line_of((*location, "answer")),
+        f"topic `{topic_id}`: the answer renders to {len(text)} characters{label}; "
+        f"Discord shows at most {EMBED_DESCRIPTION_MAX}: shorten it or split the topic",
+    )
 
 
 # --- chapters ---------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from bot.core.limits import (  # noqa: F401  (re-exported: the model's users import them from here)
+from bot.core.limits import (
     BUTTON_LABEL_MAX,
     BUTTONS_PER_ROW,
     CHOICE_NAME_MAX,
@@ -31,8 +31,6 @@ from bot.core.limits import (  # noqa: F401  (re-exported: the model's users imp
     EMBED_FIELD_VALUE_MAX,
     EMBED_FIELDS_MAX,
     EMBED_TITLE_MAX,
-    EMBED_TOTAL_MAX,
-    SELECT_OPTIONS_MAX,
 )
 
 # The code sets in use in the US today. ICD-9-CM was retired on 2015-10-01 and is refused on purpose.
@@ -301,9 +299,11 @@ class FitCondition(Strict):
 
     @property
     def conditional(self) -> bool:
+        """True when the rule depends on experience or a goal."""
         return self.min_years is not None or self.below_years is not None or self.goal is not None
 
     def holds(self, years: float, goal: str | None) -> bool:
+        """True when the rule applies to these years of experience and this goal."""
         return (
             (self.min_years is None or years >= self.min_years)
             and (self.below_years is None or years < self.below_years)

@@ -11,4 +11,5 @@ _INSTALLED = _PACKAGE / "knowledge_defaults"
 
 
 def default_knowledge_dir() -> Path:
+    """The shipped knowledge base: the checkout's knowledge/, else the installed copy."""
     return _CHECKOUT if _CHECKOUT.is_dir() else _INSTALLED

@@ -153,6 +153,7 @@ class AnswerEnvironment(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "+", "**", "%"})
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        """Count the operation, and refuse one that would build a sequence past the bounds."""
         _budget(context).tick()
         sequences = (str, list, tuple)
         if operator == "*":
@@ -170,6 +171,7 @@ class AnswerEnvironment(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Count the call, and check a string method's arguments against the bounds."""
         _budget(__context).tick()
         target = getattr(__obj, "__wrapped__", __obj)  # str.format comes wrapped by the sandbox
         receiver = getattr(target, "__self__", None)
@@ -252,6 +254,7 @@ def render_answer(template: Template, context: Mapping[str, Any]) -> str:
 
 
 def make_environment() -> AnswerEnvironment:
+    """The sandboxed, bounded Jinja environment answers are compiled in."""
     env = AnswerEnvironment(undefined=_StrictUndefined, autoescape=False, keep_trailing_newline=False)
     env.filters.update(
         money=templates.money, number=templates.number, percent=templates.percent, day=templates.day

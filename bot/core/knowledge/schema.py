@@ -15,6 +15,7 @@ SCHEMA_FILE = "schema.json"
 
 
 def knowledge_schema() -> dict[str, Any]:
+    """The JSON Schema of a knowledge file, for editors and `coding-advisor schema`."""
     schema = KnowledgeFile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "coding-advisor knowledge file"
@@ -22,4 +23,5 @@ def knowledge_schema() -> dict[str, Any]:
 
 
 def schema_text() -> str:
+    """The JSON Schema as the text written to knowledge/schema.json."""
     return json.dumps(knowledge_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -47,11 +47,13 @@ def money(value: float) -> str:
 
 
 def number(value: float) -> str:
+    """A number as answers show it: 1,234 or 12.5."""
     value = _number_for("number", value)
     return f"{value:,.0f}" if abs(value - round(value)) < 1e-9 else f"{value:,.1f}"
 
 
 def percent(value: float) -> str:
+    """A fraction as a percentage: 0.153 -> 15.3%."""
     return f"{_number_for('percent', value) * 100:.4g}%"
 
 
@@ -71,6 +73,8 @@ class Sitting:
 
 @dataclass(frozen=True)
 class Link:
+    """A link: a chapter's as templates see it, and a reply's source."""
+
     title: str
     url: str
 
@@ -107,22 +111,12 @@ def template_context(
     presets: Mapping[str, EarningsPreset],
     se_tax: SelfEmploymentTax,
 ) -> dict[str, Any]:
+    """What an answer template sees where it is shown: the place, the credentials, presets and tax rules."""
     return {
         "server_name": place.server_name,
         "chapter": place.chapter,
         "credentials": dict(credentials),
         "presets": dict(presets),
         "se_tax": se_tax,
-        "earnings": partial(_earnings, tax=se_tax),
+        "earnings": partial(earnings.calculate, tax=se_tax),
     }
-
-
-def _earnings(
-    charts_per_hour: float,
-    pay_per_chart: float,
-    hours_per_week: float,
-    weeks_per_year: float = 52,
-    *,
-    tax: SelfEmploymentTax,
-) -> earnings.Earnings:
-    return earnings.calculate(charts_per_hour, pay_per_chart, hours_per_week, weeks_per_year, tax=tax)

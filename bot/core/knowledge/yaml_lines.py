@@ -41,6 +41,8 @@ def _loader(fast: bool) -> type[yaml.SafeLoader]:
 
 @dataclass
 class ParsedYaml:
+    """A YAML document's data, with the line of each key and item, and any key written twice."""
+
     data: Any
     key_lines: dict[Location, int] = field(default_factory=dict)  # 1-based line of each key or item
     text_lines: dict[Location, int] = field(default_factory=dict)  # 1-based line where a string's text starts

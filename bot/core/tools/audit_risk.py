@@ -16,6 +16,8 @@ from fractions import Fraction
 from bot.core.tools import ToolInputError
 
 SAMPLE_SIZE_MAX = 10_000  # beyond this the input is a typo, not an audit
+RATE_MAX = 100.0  # a rate is a fraction up to 1 or a percentage up to 100 (the slash command's range too)
+REQUIRED_MIN = 0.001  # a requirement below 0.1% passes every audit: a typo
 PASS_TARGET = 0.95  # "the true accuracy that gives a 95% chance of passing"
 _TAIL_EPSILON = 1e-18  # tail terms smaller than this share of the sum cannot change a double
 
@@ -24,14 +26,15 @@ class AuditInputError(ToolInputError):
     """An input the audit maths cannot take; the message names it and says what to give."""
 
 
-def read_rate(value: float, name: str, *, allow_zero: bool = True) -> float:
+def read_rate(value: float, name: str, *, minimum: float = 0.0) -> float:
     """A rate as a fraction: 0.95 stays 0.95, and 95 (a percentage, above 1) becomes 0.95."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise AuditInputError(f"{name} must be a number such as 0.95 or 95 (%), got {value!r}")
-    rate = value / 100 if 1 < value <= 100 else float(value)
-    if not 0 <= rate <= 1 or (rate == 0 and not allow_zero):
-        low = "0" if allow_zero else "more than 0"
-        raise AuditInputError(f"{name} must be from {low} to 1 (or a percentage up to 100), got {value:g}")
+    rate = value / 100 if 1 < value <= RATE_MAX else float(value)
+    if not minimum <= rate <= 1:
+        raise AuditInputError(
+            f"{name} must be from {minimum:g} to 1 (or a percentage up to {RATE_MAX:g}), got {value:g}"
+        )
     return rate
 
 
@@ -140,6 +143,8 @@ def _how_often(probability: float) -> str:
 
 @dataclass(frozen=True)
 class AuditRisk:
+    """How an audit of `sample_size` charts goes at a true accuracy: the chances, and what passes."""
+
     accuracy: float
     required: float
     sample_size: int
@@ -150,6 +155,7 @@ class AuditRisk:
 
     @property
     def max_errors(self) -> int:
+        """The most charts that may be wrong in a passing audit."""
         return self.sample_size - self.min_correct
 
     def _fails(self) -> str:
@@ -193,7 +199,7 @@ def audit_risk(accuracy: float, required: float, sample_size: float) -> AuditRis
     `accuracy` and `required` are fractions (0.95) or percentages (95).
     """
     p = read_rate(accuracy, "accuracy")
-    need = read_rate(required, "required accuracy", allow_zero=False)
+    need = read_rate(required, "required accuracy", minimum=REQUIRED_MIN)
     n = read_sample_size(sample_size)
     k = min_correct(need, n)
     failing, passing = fail_and_pass(p, n, k)

@@ -105,6 +105,8 @@ class CourseOffer:
 
 @dataclass(frozen=True)
 class Check:
+    """One item of the course checklist: whether the course has it, and why it matters."""
+
     id: str
     label: str
     present: bool
@@ -114,6 +116,8 @@ class Check:
 
 @dataclass(frozen=True)
 class CourseVerdict:
+    """A course checked against what its credential needs."""
+
     credential: str  # the credential's id
     credential_name: str
     hours: float
@@ -124,14 +128,17 @@ class CourseVerdict:
 
     @property
     def present(self) -> list[str]:
+        """The ids of the checks the course passes."""
         return [c.id for c in self.checks if c.present]
 
     @property
     def missing(self) -> list[str]:
+        """The ids of the checks the course misses."""
         return [c.id for c in self.checks if not c.present]
 
     @property
     def essential_missing(self) -> list[Check]:
+        """The essential checks the course misses: why it is introductory."""
         return [c for c in self.checks if c.essential and not c.present]
 
     def as_dict(self) -> dict[str, object]:

@@ -36,6 +36,8 @@ class Pick:
 
 @dataclass(frozen=True)
 class Fit:
+    """The quiz's answers and what they recommend."""
+
     setting: str
     setting_label: str
     experience_years: float

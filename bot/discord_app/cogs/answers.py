@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.limits import QUESTION_MAX
-from bot.core.replies import Reply
+from bot.core.replies import Reply, command
 from bot.discord_app.checks import per_user_cooldown
 from bot.discord_app.choices import topic_choices
 from bot.discord_app.client import AdvisorBot
@@ -23,7 +23,11 @@ class Answers(commands.Cog):
         self.bot = bot
 
     async def _answer(
-        self, interaction: discord.Interaction, reply: Reply, private: bool, question_id: int | None = None
+        self,
+        interaction: discord.Interaction[AdvisorBot],
+        reply: Reply,
+        private: bool,
+        question_id: int | None = None,
     ) -> None:
         """Answer, or point to the same answer given in this channel a moment ago instead of reposting."""
         public_topic = reply.topic_id if not private else None
@@ -42,12 +46,12 @@ class Answers(commands.Cog):
         if public_topic and message is not None:
             self.bot.remember_answer(interaction.channel_id, public_topic, message.jump_url)
 
-    @app_commands.command(description="Ask anything about a medical-coding career")
+    @app_commands.command(description=command("ask").description)
     @app_commands.describe(question="Your question, in your own words", private=PRIVATE)
     @per_user_cooldown
     async def ask(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[AdvisorBot],
         question: app_commands.Range[str, 1, QUESTION_MAX],
         private: bool = False,
     ) -> None:
@@ -57,12 +61,12 @@ class Answers(commands.Cog):
         question_id = await self.bot.log_question(answer, place)
         await self._answer(interaction, answer.reply, private, question_id)
 
-    @app_commands.command(description="Open one topic of the FAQ")
+    @app_commands.command(description=command("faq").description)
     @app_commands.describe(topic="Start typing: a topic, a question or a keyword", private=PRIVATE)
     @per_user_cooldown
     async def faq(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[AdvisorBot],
         topic: app_commands.Range[str, 1, QUESTION_MAX],
         private: bool = False,
     ) -> None:
@@ -74,15 +78,15 @@ class Answers(commands.Cog):
 
     @faq.autocomplete("topic")
     async def faq_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[AdvisorBot], current: str
     ) -> list[app_commands.Choice[str]]:
         advisor = self.bot.advisor
         return await off_loop(advisor, topic_choices, advisor, current)
 
-    @app_commands.command(description="Browse every topic by category")
+    @app_commands.command(description=command("topics").description)
     @app_commands.describe(private=PRIVATE)
     @per_user_cooldown
-    async def topics(self, interaction: discord.Interaction, private: bool = False) -> None:
+    async def topics(self, interaction: discord.Interaction[AdvisorBot], private: bool = False) -> None:
         reply = self.bot.advisor.topics()
         await interaction.response.send_message(
             embed=to_embed(reply), view=topics_view(self.bot), ephemeral=private, allowed_mentions=NO_MENTIONS

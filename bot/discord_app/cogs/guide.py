@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.replies import help_reply
+from bot.core.replies import command, help_reply
 from bot.discord_app.checks import per_user_cooldown
 from bot.discord_app.client import AdvisorBot
 from bot.discord_app.views import roadmap_view, send_reply
@@ -16,17 +16,17 @@ class Guide(commands.Cog):
     def __init__(self, bot: AdvisorBot) -> None:
         self.bot = bot
 
-    @app_commands.command(description="The career path, step by step: credential to remote work")
+    @app_commands.command(description=command("roadmap").description)
     @app_commands.describe(private="Only you will see it")
     @per_user_cooldown
-    async def roadmap(self, interaction: discord.Interaction, private: bool = False) -> None:
+    async def roadmap(self, interaction: discord.Interaction[AdvisorBot], private: bool = False) -> None:
         reply = self.bot.advisor.roadmap(0)
         view = roadmap_view(reply, 0, len(self.bot.advisor.kb.roadmap))
         await send_reply(interaction, reply, ephemeral=private, view=view)
 
-    @app_commands.command(name="help", description="What I can do and how to ask")
+    @app_commands.command(name="help", description=command("help").description)
     @app_commands.describe(private="Only you will see it")
-    async def help_command(self, interaction: discord.Interaction, private: bool = False) -> None:
+    async def help_command(self, interaction: discord.Interaction[AdvisorBot], private: bool = False) -> None:
         await send_reply(interaction, help_reply(), ephemeral=private)
 
 

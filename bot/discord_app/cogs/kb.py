@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -50,21 +51,21 @@ class Knowledge(commands.Cog):
     def __init__(self, bot: AdvisorBot) -> None:
         self.bot = bot
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         if not is_moderator(interaction, self.bot.settings.moderation.moderator_role_ids):
             raise Refused("Only moderators can use /kb.")
         return True
 
-    async def _send(self, interaction: discord.Interaction, reply: Reply) -> None:
+    async def _send(self, interaction: discord.Interaction[AdvisorBot], reply: Reply) -> None:
         await send_reply(interaction, reply, ephemeral=True)
 
     @kb.command(description="Content hash, number of topics, when it was loaded, the last problem")
-    async def status(self, interaction: discord.Interaction) -> None:
+    async def status(self, interaction: discord.Interaction[AdvisorBot]) -> None:
         status = self.bot.knowledge.status(self.bot.watching, self.bot.store.problem)
         await self._send(interaction, status_reply(status))
 
     @kb.command(description="Load the knowledge files again now (they are also watched)")
-    async def reload(self, interaction: discord.Interaction) -> None:
+    async def reload(self, interaction: discord.Interaction[AdvisorBot]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await self.bot.reload_knowledge()
         summary = result.summary()
@@ -72,7 +73,7 @@ class Knowledge(commands.Cog):
 
     @kb.command(description="Check a knowledge file before it goes live; nothing is applied")
     @app_commands.describe(file="A .yaml file, checked as if it were in the knowledge folder under its name")
-    async def validate(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+    async def validate(self, interaction: discord.Interaction[AdvisorBot], file: discord.Attachment) -> None:
         if Path(file.filename).suffix not in SUFFIXES:
             await self._send(interaction, error_reply(f"`{file.filename}` is not a .yaml file."))
             return
@@ -99,26 +100,32 @@ class Knowledge(commands.Cog):
     @kb.command(description="Entries whose reviewed date is older than some months")
     @app_commands.describe(months=f"Older than this many months (default {STALE_MONTHS_DEFAULT})")
     async def stale(
-        self, interaction: discord.Interaction, months: app_commands.Range[int, 1, 120] = STALE_MONTHS_DEFAULT
+        self,
+        interaction: discord.Interaction[AdvisorBot],
+        months: app_commands.Range[int, 1, 120] = STALE_MONTHS_DEFAULT,
     ) -> None:
         entries = stale_entries(self.bot.advisor.kb, self.bot.clock().date(), months)
         await self._send(interaction, stale_reply(entries, months))
 
     @kb.command(description="Questions declined or voted not helpful, most frequent first")
     @app_commands.describe(days=DAYS)
-    async def gaps(self, interaction: discord.Interaction, days: Days = REPORT_DAYS_DEFAULT) -> None:
+    async def gaps(
+        self, interaction: discord.Interaction[AdvisorBot], days: Days = REPORT_DAYS_DEFAULT
+    ) -> None:
         report = await self._report(interaction, days)
         if report is not None:
             await self._send(interaction, gaps_reply(report, days))
 
     @kb.command(description="Top topics, answered and declined counts, helpful votes")
     @app_commands.describe(days=DAYS)
-    async def stats(self, interaction: discord.Interaction, days: Days = REPORT_DAYS_DEFAULT) -> None:
+    async def stats(
+        self, interaction: discord.Interaction[AdvisorBot], days: Days = REPORT_DAYS_DEFAULT
+    ) -> None:
         report = await self._report(interaction, days)
         if report is not None:
             await self._send(interaction, stats_reply(report, self.bot.advisor.kb, days))
 
-    async def _report(self, interaction: discord.Interaction, days: int) -> QuestionReport | None:
+    async def _report(self, interaction: discord.Interaction[AdvisorBot], days: int) -> QuestionReport | None:
         """The question log of the last `days` days, or None after telling the moderator why not."""
         problem = self.bot.store.problem
         if problem is None:

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -63,16 +64,12 @@ class Pins(commands.Cog):
     async def cog_unload(self) -> None:
         await self.sync.stop()
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         if is_moderator(interaction, self.bot.settings.moderation.moderator_role_ids):
             return True
-        if is_chapter_lead(interaction, self.bot.chapter_of(self._channel(interaction))):
+        if is_chapter_lead(interaction, self.bot.chapter_for(interaction)):
             return True
         raise Refused("Only moderators, and a chapter's leads in its own channels, can manage pinned FAQs.")
-
-    @staticmethod
-    def _channel(interaction: discord.Interaction) -> object:
-        return interaction.channel or discord.Object(interaction.channel_id or 0)
 
     # --- what a pinned FAQ shows, and keeping it so --------------------------------------------
 
@@ -158,7 +155,7 @@ class Pins(commands.Cog):
 
     # --- the commands --------------------------------------------------------------------------
 
-    async def _refuse_if_off(self, interaction: discord.Interaction) -> bool:
+    async def _refuse_if_off(self, interaction: discord.Interaction[AdvisorBot]) -> bool:
         if self.bot.store.problem is None:
             return False
         await send_reply(
@@ -168,7 +165,9 @@ class Pins(commands.Cog):
 
     @pin.command(name="add", description="Post a topic in this channel and pin it; it is kept current")
     @app_commands.describe(topic="Start typing: a topic or a keyword")
-    async def add(self, interaction: discord.Interaction, topic: app_commands.Range[str, 1, 100]) -> None:
+    async def add(
+        self, interaction: discord.Interaction[AdvisorBot], topic: app_commands.Range[str, 1, CHOICE_NAME_MAX]
+    ) -> None:
         if await self._refuse_if_off(interaction):
             return
         advisor = self.bot.advisor
@@ -245,14 +244,14 @@ class Pins(commands.Cog):
 
     @add.autocomplete("topic")
     async def add_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[AdvisorBot], current: str
     ) -> list[app_commands.Choice[str]]:
         advisor = self.bot.advisor
         return await off_loop(advisor, topic_choices, advisor, current)
 
     @pin.command(name="list", description="The pinned FAQs of this channel, or of the whole server")
     @app_commands.describe(everywhere="Every channel of the server, not only this one")
-    async def list_pins(self, interaction: discord.Interaction, everywhere: bool = False) -> None:
+    async def list_pins(self, interaction: discord.Interaction[AdvisorBot], everywhere: bool = False) -> None:
         if await self._refuse_if_off(interaction):
             return
         if everywhere:
@@ -271,7 +270,9 @@ class Pins(commands.Cog):
 
     @pin.command(name="remove", description="Unpin a FAQ in this channel and delete the bot's message")
     @app_commands.describe(topic="A pinned topic of this channel")
-    async def remove(self, interaction: discord.Interaction, topic: app_commands.Range[str, 1, 100]) -> None:
+    async def remove(
+        self, interaction: discord.Interaction[AdvisorBot], topic: app_commands.Range[str, 1, CHOICE_NAME_MAX]
+    ) -> None:
         if await self._refuse_if_off(interaction):
             return
         records = await self.bot.store.pins(channel_id=interaction.channel_id)
@@ -315,7 +316,7 @@ class Pins(commands.Cog):
 
     @remove.autocomplete("topic")
     async def remove_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[AdvisorBot], current: str
     ) -> list[app_commands.Choice[str]]:
         try:
             records = await self.bot.store.pins(channel_id=interaction.channel_id)
@@ -334,7 +335,7 @@ class Pins(commands.Cog):
         channel = self.bot.get_partial_messageable(record.channel_id, guild_id=record.guild_id)
         return channel.get_partial_message(record.message_id).jump_url
 
-    async def _fail(self, interaction: discord.Interaction, message: str) -> None:
+    async def _fail(self, interaction: discord.Interaction[AdvisorBot], message: str) -> None:
         await send_reply(interaction, error_reply(message), ephemeral=True)
 
 

@@ -15,23 +15,26 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.knowledge.model import CODE_SETS, FIT_GOALS, FIT_SETTINGS, SELECT_OPTIONS_MAX
-from bot.core.replies import Reply, experience_label, quiz_reply
-from bot.core.tools.audit_risk import SAMPLE_SIZE_MAX
+from bot.core.knowledge.model import CODE_SETS, FIT_GOALS, FIT_SETTINGS
+from bot.core.limits import SELECT_OPTION_TEXT_MAX, SELECT_OPTIONS_MAX
+from bot.core.replies import Reply, command, experience_label, quiz_reply
+from bot.core.tools.audit_risk import RATE_MAX, REQUIRED_MIN, SAMPLE_SIZE_MAX
 from bot.core.tools.course_check import CourseOffer
 from bot.core.tools.credential_fit import GOAL_LABELS, NO_GOAL_LABEL
 from bot.discord_app.checks import per_user_cooldown
 from bot.discord_app.client import AdvisorBot
-from bot.discord_app.embeds import to_embed
-from bot.discord_app.views import MAX_RELATED_BUTTONS, NO_MENTIONS, RelatedTopicButton, send_reply
+from bot.discord_app.embeds import clip, to_embed
+from bot.discord_app.views import (
+    MAX_RELATED_BUTTONS,
+    NO_MENTIONS,
+    RelatedTopicButton,
+    advisor_bot,
+    send_reply,
+)
 
 NO_GOAL = "none"
 NOT_YOURS = "This quiz is someone else's: start your own with `/which-credential`."
 FORM_TITLE = "Check a course"  # Discord: modal titles and labels hold at most 45 characters
-
-
-def _bot(interaction: discord.Interaction) -> AdvisorBot:
-    return interaction.client  # type: ignore[return-value]
 
 
 class QuizButton(
@@ -54,16 +57,16 @@ class QuizButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> QuizButton:
         answers = tuple(a for a in (match["setting"], match["years"], match["goal"]) if a is not None)
         return cls(int(match["user"]), answers)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.user.id != self.user_id:
             await interaction.response.send_message(NOT_YOURS, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
-        reply, view = quiz_step(_bot(interaction), self.user_id, self.answers)
+        reply, view = quiz_step(advisor_bot(interaction), self.user_id, self.answers)
         await interaction.response.edit_message(
             embed=to_embed(reply), view=view, allowed_mentions=NO_MENTIONS
         )
@@ -111,7 +114,9 @@ class CourseForm(discord.ui.Modal, title=FORM_TITLE):
             custom_id="course:credential",
             placeholder="Pick the credential",
             options=[
-                discord.SelectOption(label=f"{c.name} — {c.full_name}"[:100], value=c.id)
+                discord.SelectOption(
+                    label=clip(f"{c.name} — {c.full_name}", SELECT_OPTION_TEXT_MAX), value=c.id
+                )
                 for c in list(kb.credentials.values())[:SELECT_OPTIONS_MAX]
             ],
         )
@@ -130,7 +135,9 @@ class CourseForm(discord.ui.Modal, title=FORM_TITLE):
         self.extras = discord.ui.Select[CourseForm](
             custom_id="course:extras",
             placeholder="Pick everything it includes",
-            options=[discord.SelectOption(label=i.label[:100], value=i.id) for i in items]
+            options=[
+                discord.SelectOption(label=clip(i.label, SELECT_OPTION_TEXT_MAX), value=i.id) for i in items
+            ]
             or [discord.SelectOption(label="(nothing to pick)", value="none")],
             min_values=0,
             max_values=max(len(items), 1),
@@ -145,7 +152,7 @@ class CourseForm(discord.ui.Modal, title=FORM_TITLE):
         self.add_item(discord.ui.Label(text="It also includes", component=self.extras))
         self.add_item(discord.ui.Label(text="Price (optional)", component=self.price))
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         credential = self.credential.values[0] if self.credential.values else ""
         extras = [v for v in self.extras.values if v != "none"]
         offer = CourseOffer(credential, self.hours.value, self.books.values, extras, self.price.value)
@@ -165,21 +172,23 @@ class Tools(commands.Cog):
 
     @app_commands.command(
         name="which-credential",
-        description="A three-question quiz: which credential fits where you want to work",
+        description=command("which-credential").description,
     )
     @app_commands.describe(private="Only you will see it")
     @per_user_cooldown
-    async def which_credential(self, interaction: discord.Interaction, private: bool = False) -> None:
+    async def which_credential(
+        self, interaction: discord.Interaction[AdvisorBot], private: bool = False
+    ) -> None:
         reply, view = quiz_step(self.bot, interaction.user.id, ())
         await send_reply(interaction, reply, ephemeral=private, view=view)
 
     @app_commands.command(
         name="course-check",
-        description="Check a course against what its credential needs: complete or introductory?",
+        description=command("course-check").description,
     )
     @app_commands.describe(private="Only you will see the verdict")
     @per_user_cooldown
-    async def course_check(self, interaction: discord.Interaction, private: bool = False) -> None:
+    async def course_check(self, interaction: discord.Interaction[AdvisorBot], private: bool = False) -> None:
         if self.bot.advisor.kb.course_criteria is None:
             await interaction.response.send_message(
                 "The moderators have not set up the course checklist yet.",
@@ -189,9 +198,7 @@ class Tools(commands.Cog):
             return
         await interaction.response.send_modal(CourseForm(self.bot, private))
 
-    @app_commands.command(
-        name="audit-risk", description="How often an accuracy audit fails you, and the accuracy that passes"
-    )
+    @app_commands.command(name="audit-risk", description=command("audit-risk").description)
     @app_commands.describe(
         accuracy="Your true accuracy: 0.95 or 95 (%)",
         required="The accuracy the audit requires: 0.96 or 96 (%)",
@@ -201,9 +208,9 @@ class Tools(commands.Cog):
     @per_user_cooldown
     async def audit_risk(
         self,
-        interaction: discord.Interaction,
-        accuracy: app_commands.Range[float, 0.0, 100.0],
-        required: app_commands.Range[float, 0.001, 100.0],
+        interaction: discord.Interaction[AdvisorBot],
+        accuracy: app_commands.Range[float, 0.0, RATE_MAX],
+        required: app_commands.Range[float, REQUIRED_MIN, RATE_MAX],
         sample_size: app_commands.Range[int, 1, SAMPLE_SIZE_MAX],
         private: bool = False,
     ) -> None:
