@@ -34,3 +34,18 @@ def test_a_large_index_ranks_exactly_as_the_dict_version_does(monkeypatch: pytes
 def test_normalising_ascii_quickly_gives_what_the_full_folding_gives(text: str) -> None:
     full = unicodedata.normalize("NFKD", text.translate(search._INVISIBLE)).casefold()
     assert normalize(text) == "".join(ch for ch in full if not unicodedata.combining(ch))
+
+
+def test_typo_repair_looks_among_words_of_about_the_same_length_and_finds_the_same() -> None:
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    kb = load_knowledge(default_knowledge_dir())
+    index = build_index(kb, synthetic_documents(topic_documents(kb), 3000))
+    vocabulary = index._by_frequency
+    typos = {w[:i] + w[i + 1 :] for w in vocabulary[:400] for i in range(len(w))}  # one letter dropped
+    typos |= {w[1:] + w[0] for w in vocabulary[:400]} | {"certifcation", "exma", "registraton", "cpcx"}
+    for typo in sorted(typos):
+        for limit in (1, 2):
+            expected = process.extract(typo, vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=20)
+            assert index._closest(typo, limit) == [tuple(found) for found in expected], typo

@@ -362,6 +362,11 @@ class SearchIndex:
         self._vocabulary = known
         # Typo repair looks up the most common spelling first, so ties go to the likelier word.
         self._by_frequency = sorted(known, key=lambda w: (-vocabulary[w], w))
+        self._by_length: dict[int, tuple[list[str], list[int]]] = {}  # length -> words, their ranks above
+        for rank, word in enumerate(self._by_frequency):
+            same_length, ranks = self._by_length.setdefault(len(word), ([], []))
+            same_length.append(word)
+            ranks.append(rank)
         self._made_caches()
         load_english()  # read the word list now, not on the first question
         if len(self.documents) >= DENSE_MIN:
@@ -470,12 +475,26 @@ class SearchIndex:
         if english_frequency(word) >= REAL_WORD_FREQUENCY:
             return word  # "telling" is a word, not a typo of "selling", even if no topic uses it
         limit = 1 if len(word) < 8 else 2
-        found = process.extract(word, self._by_frequency, scorer=OSA.distance, score_cutoff=limit, limit=20)
+        found = self._closest(word, limit)
         if not found:
             return word
         # Closest first; then a typo rarely changes the first letter; then the more common word.
         best = min(found, key=lambda f: (f[1], f[0][0] != word[0], f[2]))
         return best[0]
+
+    def _closest(self, word: str, limit: int, count: int = 20) -> list[tuple[str, int, int]]:
+        """What process.extract(word, self._by_frequency, scorer=OSA.distance, score_cutoff=limit,
+        limit=count) gives, (word, distance, rank) closest then commonest first, looked for only among
+        the words of about its length: an OSA distance is at least the difference of the lengths, and
+        a large knowledge base's vocabulary holds tens of thousands of words."""
+        found = []
+        for length in range(len(word) - limit, len(word) + limit + 1):
+            near, ranks = self._by_length.get(length, ([], []))
+            for match, distance, index in process.extract(
+                word, near, scorer=OSA.distance, score_cutoff=limit, limit=None
+            ):
+                found.append((match, distance, ranks[index]))
+        return sorted(found, key=lambda f: (f[1], f[2]))[:count]
 
     def knows(self, word: str) -> bool:
         """Whether any topic (or synonym) uses this word, or hyphenated name like "cpc-p", as written."""
