@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import signal
 from collections.abc import Iterator
@@ -32,14 +31,9 @@ def run_bot(settings: Settings) -> int:
     discord.utils.setup_logging(level=getattr(logging, settings.log_level))
     advisor = Advisor.from_directory(settings.knowledge_dir, cache_dir=settings.state_dir).warm()
     log.info("knowledge %s: %d topics", advisor.kb.version, len(advisor.kb.topics))
-    bot = create_bot(settings, advisor)
-    # What is loaded by now (libraries, the knowledge and its index) lives as long as the process:
-    # frozen out of the collector's sight, its full passes no longer walk it (a pause in /ask's p99).
-    gc.collect()
-    gc.freeze()
     with _endpoints(settings):
         try:
-            asyncio.run(_serve(bot, token))
+            asyncio.run(_serve(create_bot(settings, advisor), token))
         except discord.LoginFailure:
             raise ConfigError(
                 "Discord refused the token: copy it again from the Developer Portal (Bot page)"
