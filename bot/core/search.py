@@ -11,6 +11,7 @@ touches only the postings of its own terms.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -170,6 +171,13 @@ class Analyzer:
         # A lone letter ("x", "u") names nothing; digits ("5 business days") may.
         return [self._stem(t) for t in tokens if t not in STOPWORDS and (len(t) > 1 or t.isdigit())]
 
+    def wording_tokens(self, text: str) -> set[str]:
+        """What the decline model's word part reads: every word's stem, stop words included ("my",
+        "how" say who is asking), and what follows "my"/"our" ("my claim" is a patient's)."""
+        stems = [self._stem(w) for w in words(text)]
+        pairs = (f"my_{b}" for a, b in itertools.pairwise(stems) if a in ("my", "our", "mine"))
+        return {*stems, *pairs}
+
     def synonym_words(self) -> set[str]:
         return self._surface
 
@@ -196,6 +204,7 @@ class Evidence:
     unknown: float  # share of the question's weight in words no topic uses
     out_of_scope: float  # share of the question's weight in words that mean it is about something else
     specific: float  # share of the question's weight in known words that are rare in everyday English
+    jargon: int  # how many of the question's words are the field's own (known, rare in everyday English)
 
     def relevance(self) -> float:
         """For ranking: which topic fits best."""
@@ -218,6 +227,8 @@ class Evidence:
             "head_x_likelihood": self.head * self.likelihood,
             "alone": float(runner_up is None),
             "specific": self.specific,
+            "jargon": float(min(self.jargon, 3)),
+            "jargon_share": min(1.0, self.jargon / self.groups),
             "known": 1.0 - self.unknown - self.out_of_scope,
         }
 
@@ -627,6 +638,7 @@ class SearchIndex:
                     unknown=unknown_share,
                     out_of_scope=out_of_scope,
                     specific=specific,
+                    jargon=len(jargon),
                 )
             )
         return evidence
@@ -649,6 +661,7 @@ class SearchIndex:
             for e in ranked[:limit]
         )
         features = ranked[0].features(ranked[1] if len(ranked) > 1 else None)
+        features["wording"] = self.decline.wording.probability(self.analyzer.wording_tokens(question))
         confidence = self.decline.probability(features)
         said = self._phrased_as(self._analyse(" ".join(map(self._repair, words(question)))))
         if len(said) == 1 and ranked[0].number in said and not ranked[0].out_of_scope:
