@@ -63,7 +63,15 @@ def test_autocomplete_is_fuzzy_and_bounded(advisor: Advisor) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["what is the CDEX?", "cmc cert worth it?", "how much is the CEHRS exam", "what is the cpc-z"]
+    "question",
+    [
+        "what is the CDEX?",
+        "cmc cert worth it?",
+        "how much is the CEHRS exam",
+        "what is the cpc-z",
+        "I have worked in billing for ten years and my manager keeps telling me that getting the CDEX "
+        "certification would help, is it worth it?",
+    ],
 )
 def test_a_credential_it_does_not_describe_is_declined_naming_those_it_knows(
     advisor: Advisor, question: str
@@ -74,7 +82,16 @@ def test_a_credential_it_does_not_describe_is_declined_naming_those_it_knows(
     assert "CPC" in answer.reply.body and "CCS" in answer.reply.body
 
 
-@pytest.mark.parametrize("question", ["WHAT IS THE CPC EXAM LIKE", "is the CPC-A hard to remove", "LOL"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "WHAT IS THE CPC EXAM LIKE",
+        "is the CPC-A hard to remove",
+        "LOL",
+        "Crowded rooms are hard for me since the Army (PTSD). I want the CCA first and the CCS later: "
+        "can I take AHIMA exams at home, or get a separate room?",
+    ],
+)
 def test_known_names_and_shouting_are_not_mistaken_for_unknown_credentials(
     advisor: Advisor, question: str
 ) -> None:
