@@ -26,6 +26,7 @@ import argparse
 import json
 import math
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,7 @@ from bot.core.figures import read_figures
 from bot.core.knowledge import load_knowledge
 from bot.core.knowledge.paths import default_knowledge_dir
 from bot.core.replies import topic_reply
-from bot.core.search import Document, SearchIndex, build_index, topic_documents
+from bot.core.search import SearchIndex, build_index, topic_documents
 from bot.core.text import clean_message, is_greeting, states
 
 HERE = Path(__file__).parent
@@ -64,6 +65,7 @@ FEATURES = (
     "specific",
     "jargon",
     "jargon_share",
+    "named",
     "wording",  # the word model's probability, from SearchIndex.search (not Evidence.features)
 )
 EVIDENCE = FEATURES[:-1]
@@ -118,11 +120,10 @@ def examples(advisor: Advisor) -> tuple[list[list[float]], list[int], list[str],
         questions = advisor.kb.topics[document.id].questions
         for question in questions:
             rest = [q for q in questions if q != question] or [document.title]
-            held_out = Document(
-                document.id,
-                document.title,
-                {**document.fields, "questions": " ".join(rest)},
-                tuple(e for e in document.examples if e != question),
+            held_out = replace(
+                document,
+                fields={**document.fields, "questions": " ".join(rest)},
+                examples=tuple(e for e in document.examples if e != question),
             )
             others = [*documents[:position], held_out, *documents[position + 1 :]]
             row, top = features_of(build_index(advisor.kb, others, UNFITTED), question)

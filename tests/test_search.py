@@ -96,3 +96,20 @@ def test_known_names_and_shouting_are_not_mistaken_for_unknown_credentials(
     advisor: Advisor, question: str
 ) -> None:
     assert "I don't have an entry" not in advisor.ask(question).reply.title
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("is the CCS-P worth it", {"ccs-p"}),  # the longest name it says: not the CCS
+        ("when can i drop the cpc-a", {"cpc-a-apprentice"}),  # "cpc-a" is not the CPC
+        ("crc cert, what kind of coding", {"crc"}),
+        ("whats the difference between crc and cic", {"crc", "cic"}),
+        ("what pays more", set()),
+    ],
+)
+def test_a_topic_named_by_its_id_or_an_alias_is_found(
+    advisor: Advisor, question: str, named: set[str]
+) -> None:
+    index = advisor.index
+    assert {index.documents[n].id for n in index.named_topics(question)} == named
