@@ -99,10 +99,15 @@ class Analyzer:
             key = self._key(phrase)
             if key:
                 self._phrases.setdefault(key, []).extend(words(meaning))
+        # Out-of-scope phrases count only as written (or plural): "programming" is another field,
+        # a "training program" is ours, though both stem to "program".
+        self._written_out_of_scope: set[tuple[str, ...]] = set()
         for phrase in out_of_scope:
             key = self._key(phrase)
             if key:
                 self._phrases[key] = [OUT_OF_SCOPE]
+                written = tuple(words(phrase))
+                self._written_out_of_scope.update({written, (*written[:-1], written[-1] + "s")})
         # A phrase's first stem -> the lengths of the phrases starting with it, longest first: most
         # words start none, and are passed over with one look-up.
         sizes: dict[str, set[int]] = defaultdict(set)
@@ -131,6 +136,11 @@ class Analyzer:
         while i < count:
             for size in self._sizes.get(stems[i], ()):
                 meaning = self._phrases.get(tuple(stems[i : i + size])) if size <= count - i else None
+                if (
+                    meaning == [OUT_OF_SCOPE]
+                    and tuple(tokens[i : i + size]) not in self._written_out_of_scope
+                ):
+                    continue
                 if meaning:
                     found.append((i, size, meaning))
                     i += size
