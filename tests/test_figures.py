@@ -66,6 +66,7 @@ ANSWERS = [
     ("how much self employment tax on net earnings of $30,000?", "$4,238.87"),  # 4238.865, half-cent up
     ("i wanna make 3500 a month at 80 cents a chart, how many charts is that", "4,375"),  # 3500 / 0.80
     ("how much is $750 a week per month?", "$3,250"),  # 750 x 52 / 12
+    ("i need 18 an hour, they pay 60 cents a chart. how many charts an hour?", "**30**"),  # 18 / 0.60
     ("150 charts in a 7.5-hour day at $0.60 each, what's the hourly?", "$12 an hour"),  # 20/h x 0.60
 ]
 

@@ -113,3 +113,13 @@ def test_a_topic_named_by_its_id_or_an_alias_is_found(
 ) -> None:
     index = advisor.index
     assert {index.documents[n].id for n in index.named_topics(question)} == named
+
+
+def test_the_question_after_a_story_is_answered_alone_only_on_a_topic_the_story_was_near(
+    advisor: Advisor,
+) -> None:
+    patient = (
+        "My insurer sent an EOB saying it is not a bill, and now the clinic has mailed my husband a "
+        "bill for $860 for his knee scan anyway. Do I actually have to pay it?"
+    )
+    assert not advisor.ask(patient).answered  # not the pay topics, though "pay" is in the question

@@ -41,6 +41,8 @@ def test_mentions_do_not_change_the_answer() -> None:
         "ty, that helped a lot!",
         "hey <:wave:9912345> thank u so much",
         "hi, thanks again!",
+        "good evening ☀️",
+        "thank u, that really helped me a lot",
     ],
 )
 def test_greetings_and_thanks_get_a_short_reply(message: str) -> None:

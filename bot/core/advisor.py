@@ -128,9 +128,12 @@ class Advisor:
         result = self.index.search(text)
         focus = question_part(text)
         if focus and not result.answered:
-            # A story before the question: the question alone may be clearer than the whole message.
+            # A story before the question: the question alone may be clearer than the whole message,
+            # if it picks a topic the whole message was near ("do i have to pay it?" after a patient's
+            # story about a hospital bill is not about pay).
             focused = self.index.search(focus)
-            if focused.answered:
+            near = {match.id for match in result.matches}
+            if focused.answered and focused.best is not None and focused.best.id in near:
                 result = focused
         return Answer(result, replies.ask_reply(self.kb, result, place))
 

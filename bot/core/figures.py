@@ -201,11 +201,10 @@ def read_figures(message: str) -> Figures | None:
                     figures.assumed.append(f"5 days a week ({day * 5:g} hours)")
             spans.append((match.start(), end + found.end()))
         elif (
-            value >= 100
-            and _EARN_BEFORE.search(text[: match.start()])
+            _EARN_BEFORE.search(text[: match.start()])
             and (period_match := _AFTER_PERIOD.match(after))
+            and value >= (5 if (period := _PERIOD_WORDS[period_match.group("period")]) == "hour" else 100)
         ):
-            period = _PERIOD_WORDS[period_match.group("period")]
             amounts.append((value, period, (match.start(), end + period_match.end())))
         elif found := _AFTER_HOURS.match(after):
             if figures.hours_per_week is None:

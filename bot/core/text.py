@@ -46,8 +46,9 @@ _GREETING = re.compile(
     r"^(?:(?:hi+|hey+|hello+|yo|ok(?:ay)?)[\s,!.]+)?(?:hi+|hey+|hello+|hiya|yo|sup|howdy|good (?:morning|afternoon|evening|night)|gm|morning|evening"
     r"|thanks?(?: (?:you|u))?(?: so much| a lot| again)?|thx|ty(?:sm)?|tysm|cheers|appreciate (?:it|you)"
     r"|bye|goodbye|see (?:ya|you)|ok(?:ay)? thanks?)(?: (?:all|everyone|guys|yall|bot|there|friend))?"
-    r"(?:[\s,!.]+(?:that|this|it|you) (?:helped|helps|was helpful|was great|rock)(?: (?:a lot|so much|tons))?)?"
-    r"[\s!.?:)\]}(*❤️🙏😊👋]*$"
+    r"(?:[\s,!.]+(?:that|this|it|you)(?: (?:really|actually|totally|so))? (?:helped|helps|was helpful|was great|rock)"
+    r"(?: (?:me|a lot|so much|tons))*)?"
+    r"[\W_]*$"  # then only punctuation and emoji
 )
 
 
