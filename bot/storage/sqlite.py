@@ -4,6 +4,7 @@ damaged, locked, read-only or from a newer version."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 import sqlite3
@@ -16,6 +17,7 @@ from bot.core.moderation import LISTED_MAX, Gap, QuestionReport, TopicCount
 from bot.storage import LoggedQuestion, PinRecord, StorageError, Vote
 
 LOCK_WAIT_SECONDS = 2.0  # how long a write waits for another process before giving up
+ITER_CHUNK_SIZE = 64  # rows aiosqlite fetches at a time when a cursor is iterated (its default)
 
 # Migration N brings a database from user_version N-1 to N. Append, never edit a shipped one.
 MIGRATIONS: tuple[str, ...] = (
@@ -107,9 +109,15 @@ class SqliteStore:
         file can be written now; raises StorageError with one line otherwise."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            db = await aiosqlite.connect(path, timeout=LOCK_WAIT_SECONDS)
+            # Opened here rather than by aiosqlite.connect: when the file cannot be opened, that one
+            # stops its worker thread without waiting for it, and the thread then fails to report to
+            # an event loop that may have ended meanwhile (an exception in a thread, after the fact).
+            connection = await asyncio.to_thread(
+                sqlite3.connect, path, timeout=LOCK_WAIT_SECONDS, check_same_thread=False
+            )
         except (OSError, sqlite3.Error) as error:
             raise StorageError(describe(error, path)) from None
+        db = await aiosqlite.Connection(lambda: connection, ITER_CHUNK_SIZE)
         try:
             await cls._prepare(db, path)
         except (sqlite3.Error, OSError) as error:
