@@ -184,9 +184,10 @@ class SqliteStore:
 
     async def log_question(self, entry: LoggedQuestion) -> int | None:
         row_id, _ = await self._write(
-            "INSERT INTO questions (asked_at, question, grouping, topic_id, confidence, kind, chapter_id,"
-            " source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO questions (id, asked_at, question, grouping, topic_id, confidence, kind,"
+            " chapter_id, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
+                entry.id,  # NULL: SQLite numbers the row
                 _stamp(entry.asked_at),
                 entry.question,
                 grouping_key(entry.question),

@@ -58,8 +58,11 @@ class Answers(commands.Cog):
         advisor = self.bot.advisor  # one knowledge base for the whole request, even if a reload lands
         place = self.bot.place_for(interaction, advisor)
         answer = await off_loop(advisor, advisor.ask, question[:QUESTION_MAX], place)
-        question_id = await self.bot.log_question(answer, place)
-        await self._answer(interaction, answer.reply, private, question_id)
+        entry = self.bot.question_entry(answer, place)
+        try:
+            await self._answer(interaction, answer.reply, private, entry.id)
+        finally:
+            await self.bot.log_question(entry)  # after the answer: the student does not wait for the disk
 
     @app_commands.command(description=command("faq").description)
     @app_commands.describe(topic="Start typing: a topic, a question or a keyword", private=PRIVATE)
