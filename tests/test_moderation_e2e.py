@@ -496,6 +496,10 @@ async def test_pins_whose_message_or_channel_is_gone_are_dropped(world: World, s
 async def test_pin_remove_and_duplicates(world: World, start_bot: StartBot) -> None:
     server = world.server
     bot = await start_bot(world.create())
+    offered = (
+        await server.autocomplete("pin add", "topic", "cpc", channel_id=world.nyc, as_user=server.moderator)
+    )["data"]["choices"]
+    assert offered[0] == {"name": "The CPC credential", "value": "cpc"}  # every topic, as /faq offers
     message = await pin(world, "cpc", world.nyc)
     again = await run(
         server, "pin add", topic="The CPC credential", channel_id=world.nyc, as_user=server.moderator
