@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
 
 from bot.core.advisor import Advisor
-from bot.core.search import Document, build_index, topic_documents
+from bot.core.search import build_index, topic_documents
 
 HERE = Path(__file__).parent
 
@@ -35,11 +36,10 @@ def main() -> int:
         questions = advisor.kb.topics[document.id].questions
         for question in questions:
             rest = [q for q in questions if q != question]
-            held_out = Document(
-                document.id,
-                document.title,
-                {**document.fields, "questions": " ".join(rest)},
-                tuple(e for e in document.examples if e != question),
+            held_out = replace(
+                document,
+                fields={**document.fields, "questions": " ".join(rest)},
+                examples=tuple(e for e in document.examples if e != question),
             )
             index = build_index(advisor.kb, [*documents[:position], held_out, *documents[position + 1 :]])
             result = index.search(question)

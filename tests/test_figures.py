@@ -23,6 +23,9 @@ READINGS = [
     ("24 charts/h x 0.70, 32 hours a week, weekly?", 24, 0.70, 32),
     ("I get paid $1.10 per chart and do 120 charts a day. monthly?", 15, 1.10, None),
     ("6 min each at $2 per chart, 6 hours a day - what's monthly", 10, 2.0, 30),
+    ("each note should take about 5 minutes and pays 90 cents, full time, yearly?", 12, 0.90, 40),
+    ("we do 120 charts in an 8-hour shift at $0.55 a chart, hourly?", 15, 0.55, 40),  # the day x 5
+    ("90 charts in a 7.5 hr day at 70c, whats my hourly", 12, 0.70, 37.5),
 ]
 
 
@@ -44,6 +47,8 @@ def test_pace_rate_and_hours_are_read(message: str, pace: float, rate: float, ho
         "1099 self employment tax",
         "they promised 40 charts an hour at $1 each, too good to be true?",
         "what is icd-10-cm",
+        "is $900 a week good for a new coder?",
+        "i need 3000 a month to live on, is coding enough?",
     ],
 )
 def test_messages_that_ask_no_arithmetic_go_to_the_search(message: str) -> None:
@@ -59,6 +64,9 @@ ANSWERS = [
     ("article says 40 charts an hour at 0.75 is $1600 a week?? math seems off", "$1,200"),  # 40 x .75 x 40
     ("how much se tax on $39,000 net", "$5,510.52"),  # 39000 x .9235 x .153
     ("how much self employment tax on net earnings of $30,000?", "$4,238.87"),  # 4238.865, half-cent up
+    ("i wanna make 3500 a month at 80 cents a chart, how many charts is that", "4,375"),  # 3500 / 0.80
+    ("how much is $750 a week per month?", "$3,250"),  # 750 x 52 / 12
+    ("150 charts in a 7.5-hour day at $0.60 each, what's the hourly?", "$12 an hour"),  # 20/h x 0.60
 ]
 
 
@@ -99,6 +107,14 @@ def test_a_target_gives_the_charts_and_hours_it_needs(advisor: Advisor) -> None:
     needed = dict(computed.needed)
     assert needed["Charts a year for $50,000 a year"] == "71,429"  # 50000 / 0.70, rounded up
     assert needed["Hours a week at 25 charts an hour"] == "54.9"  # 50000 / 52 / 0.70 / 25
+
+
+def test_an_amount_alone_is_given_over_the_other_periods(advisor: Advisor) -> None:
+    figures = read_figures("what's $1,200 a month as a yearly salary?")
+    assert figures is not None and figures.target is not None
+    needed = dict(compute(figures, advisor.kb.se_tax, year=2026).needed)
+    assert needed == {"A week at $1,200 a month": "$276.92", "A year at $1,200 a month": "$14,400"}
+    assert figures.assumed == []  # no pace, no hours: nothing to assume
 
 
 def test_a_year_without_its_wage_base_says_which_year_was_used(advisor: Advisor) -> None:

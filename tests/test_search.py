@@ -63,7 +63,15 @@ def test_autocomplete_is_fuzzy_and_bounded(advisor: Advisor) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["what is the CDEX?", "cmc cert worth it?", "how much is the CEHRS exam", "what is the cpc-z"]
+    "question",
+    [
+        "what is the CDEX?",
+        "cmc cert worth it?",
+        "how much is the CEHRS exam",
+        "what is the cpc-z",
+        "I have worked in billing for ten years and my manager keeps telling me that getting the CDEX "
+        "certification would help, is it worth it?",
+    ],
 )
 def test_a_credential_it_does_not_describe_is_declined_naming_those_it_knows(
     advisor: Advisor, question: str
@@ -74,8 +82,34 @@ def test_a_credential_it_does_not_describe_is_declined_naming_those_it_knows(
     assert "CPC" in answer.reply.body and "CCS" in answer.reply.body
 
 
-@pytest.mark.parametrize("question", ["WHAT IS THE CPC EXAM LIKE", "is the CPC-A hard to remove", "LOL"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "WHAT IS THE CPC EXAM LIKE",
+        "is the CPC-A hard to remove",
+        "LOL",
+        "Crowded rooms are hard for me since the Army (PTSD). I want the CCA first and the CCS later: "
+        "can I take AHIMA exams at home, or get a separate room?",
+    ],
+)
 def test_known_names_and_shouting_are_not_mistaken_for_unknown_credentials(
     advisor: Advisor, question: str
 ) -> None:
     assert "I don't have an entry" not in advisor.ask(question).reply.title
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("is the CCS-P worth it", {"ccs-p"}),  # the longest name it says: not the CCS
+        ("when can i drop the cpc-a", {"cpc-a-apprentice"}),  # "cpc-a" is not the CPC
+        ("crc cert, what kind of coding", {"crc"}),
+        ("whats the difference between crc and cic", {"crc", "cic"}),
+        ("what pays more", set()),
+    ],
+)
+def test_a_topic_named_by_its_id_or_an_alias_is_found(
+    advisor: Advisor, question: str, named: set[str]
+) -> None:
+    index = advisor.index
+    assert {index.documents[n].id for n in index.named_topics(question)} == named

@@ -1,18 +1,20 @@
-"""The fitted decline model: whether the best topic really answers a message, as a probability.
+"""The fitted decline model: whether a message is one the knowledge base answers, as a probability.
 
-Small gradient-boosted decision trees over the evidence the search already computes (how much of the
-message the topic's words cover, how close it is to a moderator's phrasing, how far ahead of the
-runner-up it is, how much of the message is unknown, out of scope or the field's jargon). It was
-fitted by benchmarks/fit_decline.py on the blind tuning sets, the topics' own phrasings and
-off-topic examples; here only its numbers are loaded, from decline_model.json beside this file.
+Two small fitted parts. A bag-of-words logistic regression ("wording") reads who is asking and about
+what: "my claim got denied" is a patient, "best hvac certification" another trade, "cpc cost" ours.
+Gradient-boosted decision trees then weigh it with the evidence the search already computes (how
+much of the message the best topic's words cover, how close it is to a moderator's phrasing, how far
+ahead of the runner-up it is, how much of the message is unknown, out of scope or the field's
+jargon). Both were fitted by benchmarks/fit_decline.py on the blind tuning sets, the topics' own
+phrasings and off-topic examples; here only their numbers are loaded, from decline_model.json.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,19 @@ class Tree:
 
 
 @dataclass(frozen=True)
+class Wording:
+    """A logistic regression over the words of a message (see Analyzer.wording_tokens): P(on-topic)."""
+
+    intercept: float = 0.0
+    weights: Mapping[str, float] = field(default_factory=dict)
+
+    def probability(self, tokens: Iterable[str]) -> float:
+        """P(the message is about a medical-coding career), from its word tokens."""
+        z = self.intercept + sum(self.weights.get(token, 0.0) for token in set(tokens))
+        return 1 / (1 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+@dataclass(frozen=True)
 class DeclineModel:
     """The fitted decline model: a probability that the best topic answers a message, and the threshold to answer."""
 
@@ -47,6 +62,9 @@ class DeclineModel:
     learning_rate: float
     init: float  # log-odds before any tree
     threshold: float  # answer when the probability is at least this
+    wording: Wording = field(
+        default_factory=Wording
+    )  # the feature "wording"; unfitted: 0.5 for every message
 
     def probability(self, values: Mapping[str, float]) -> float:
         """P(the best topic answers the message), from the named feature values."""
@@ -73,6 +91,12 @@ class DeclineModel:
             learning_rate=float(data["learning_rate"]),
             init=float(data["init"]),
             threshold=float(data["threshold"]),
+            wording=Wording(
+                float(data["wording"]["intercept"]),
+                {str(k): float(v) for k, v in data["wording"]["weights"].items()},
+            )
+            if "wording" in data
+            else Wording(),
         )
 
 

@@ -67,7 +67,20 @@ _AFTER_HOURS = re.compile(
 )
 _AFTER_WEEKS = re.compile(r"\s*(?:weeks?|wks?)\b\s*(?P<off>off|of vacation|pto|unpaid)?")
 _AFTER_PERIOD = re.compile(rf"(?:{_PER}|\s*)(?:{_PERIOD})")
-_CHART_TAKES = re.compile(rf"{_CHART}\s+takes?\s+(?:me\s+)?(?:about\s+|around\s+|like\s+|~\s*)?$")
+_CHART_TAKES = re.compile(
+    rf"{_CHART}\s+(?:(?:should|would|will|can|usually|typically|normally)\s+)?takes?\s+(?:me\s+)?"
+    r"(?:about\s+|around\s+|like\s+|roughly\s+|~\s*)?$"
+)
+# "100 charts in a 7.5-hour day": a pace over a working day of a given length.
+_AFTER_PACE_IN_DAY = re.compile(
+    rf"\s*{_CHART}\s+(?:(?:done|coded|completed)\s+)?(?:in|per|over|during|a|an|each)\s+(?:an?\s+)?"
+    r"(?P<hours>\d+(?:\.\d+)?)[\s-]*(?:hours?|hrs?|h)\s+(?:day|shift|workday)\b"
+)
+# "i want 4000 a month": a bare number after a word of earning, before a period, is an amount.
+_EARN_BEFORE = re.compile(
+    r"\b(?:want|wanna|make|makes|making|earn|earning|need|clear|hit|reach|gross|net|take home|bring in|get)"
+    r"\s+(?:about\s+|around\s+|at least\s+)?$"
+)
 _ASKS_NEEDED = re.compile(
     r"how many (?:charts?|records?|encounters?|hours?|hrs?)|how (?:long|fast)|what pace|\b(?:to|i) (?:need|want)|\bgoal\b|\btarget\b|\bto (?:make|clear|hit|reach|earn|gross)\b"
 )
@@ -80,6 +93,10 @@ _ASKS = re.compile(
     r"|\bwhat(?:'?s| is| would| will| does| do)\b.*\b(?:that|make|come|pay|earn|be|gross)\b"
     r"|\bmy (?:hourly|weekly|monthly|yearly|annual|pay|income)\b"
 )
+_CONVERT = re.compile(
+    rf"{_ASKS.pattern}|\bequivalent\b|\bconvert|\bworks? out\b|\bcomes? (?:out )?to\b"
+    r"|\bas an? (?:hourly|weekly|monthly|yearly|annual)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -88,6 +105,7 @@ class Target:
 
     amount: float
     period: Period
+    stated: bool = True  # the message named the period ("$900 a week"), not guessed from the amount
 
 
 @dataclass
@@ -130,7 +148,7 @@ def read_figures(message: str) -> Figures | None:
     figures = Figures()
     charts_per_week: float | None = None
     spans: list[tuple[int, int]] = []
-    money: list[tuple[float, Period | None, tuple[int, int]]] = []
+    amounts: list[tuple[float, Period | None, tuple[int, int]]] = []
     for match in _AMOUNT.finditer(text):
         number_text = match.group("num")
         value = float(number_text.replace(",", "")) * (1000 if match.group("k") else 1)
@@ -168,9 +186,27 @@ def read_figures(message: str) -> Figures | None:
             else:
                 period_match = _AFTER_PERIOD.match(after)
                 period = _PERIOD_WORDS[period_match.group("period")] if period_match else None
-                money.append(
+                amounts.append(
                     (value, period, (match.start(), end + (period_match.end() if period_match else 0)))
                 )
+        elif (found := _AFTER_PACE_IN_DAY.match(after)) and figures.charts_per_hour is None:
+            day = float(found.group("hours"))
+            if day:
+                figures.charts_per_hour = value / day
+                figures.read.append(
+                    f"{value:g} charts in a {day:g}-hour day ({value / day:.3g} charts an hour)"
+                )
+                if figures.hours_per_week is None:
+                    figures.hours_per_week = day * 5
+                    figures.assumed.append(f"5 days a week ({day * 5:g} hours)")
+            spans.append((match.start(), end + found.end()))
+        elif (
+            value >= 100
+            and _EARN_BEFORE.search(text[: match.start()])
+            and (period_match := _AFTER_PERIOD.match(after))
+        ):
+            period = _PERIOD_WORDS[period_match.group("period")]
+            amounts.append((value, period, (match.start(), end + period_match.end())))
         elif found := _AFTER_HOURS.match(after):
             if figures.hours_per_week is None:
                 if found.group("unit") == "day":
@@ -214,21 +250,22 @@ def read_figures(message: str) -> Figures | None:
         figures.charts_per_hour = charts_per_week / figures.hours_per_week
     if figures.pay_per_chart is None and figures.charts_per_hour is not None:
         # "40 charts/h at $0.60 hourly?": a small amount beside a pace is the rate, whatever follows it.
-        small = [m for m in money if m[0] < 5]
+        small = [m for m in amounts if m[0] < 5]
         if small:
-            money.remove(small[0])
+            amounts.remove(small[0])
             _set_rate(figures, small[0][0], spans, small[0][2])
-    if money:
-        value, period, span = money[0]
+    if amounts:
+        value, period, span = amounts[0]
         spans.append(span)
         if _SE_TAX.search(text):
             factor = {"week": DEFAULT_WEEKS_PER_YEAR, "month": 12}.get(period or "year", 1)
             figures.se_tax_on = value * factor
             figures.read.append(f"${value:,.0f} net a {period or 'year'}")
         else:
-            period = period or _period_named(_outside(text, spans)) or ("year" if value >= 10000 else "week")
-            figures.target = Target(value, period)
-            figures.read.append(f"${value:,.2f} a {period}".replace(".00 a", " a"))
+            named = period or _period_named(_outside(text, spans))
+            period = named or ("year" if value >= 10000 else "week")
+            figures.target = Target(value, period, stated=named is not None)
+            figures.read.append(f"{money(value)} {per(period)}")
     figures.asks_needed = _ASKS_NEEDED.search(text) is not None
     figures.asked = {_PERIOD_WORDS[m.group("period")] for m in re.finditer(_PERIOD, _outside(text, spans))}
     return figures if _worth_computing(figures, text) else None
@@ -276,6 +313,9 @@ def _worth_computing(figures: Figures, text: str) -> bool:
         return True
     if figures.target is not None and (pace or rate):
         return True
+    target = figures.target
+    if target is not None and target.stated and figures.asked - {target.period} and _CONVERT.search(text):
+        return True  # "what is $900 a week monthly?": the same amount over another period
     return bool((pace or rate) and _ASKS.search(text))
 
 
@@ -312,7 +352,7 @@ def compute(figures: Figures, tax: SelfEmploymentTax, year: int | None = None) -
         return Computed(figures, contractor=self_employment(figures.se_tax_on, tax, year))
     pace, rate = figures.charts_per_hour, figures.pay_per_chart
     if figures.hours_per_week is None and (
-        (pace is not None and rate is not None) or figures.target is not None
+        (pace is not None and rate is not None) or (figures.target is not None and (pace or rate))
     ):
         figures.hours_per_week = FULL_TIME_HOURS
         figures.assumed.append(f"full time, {FULL_TIME_HOURS:g} hours a week")
@@ -336,7 +376,7 @@ def _needed(figures: Figures, hours: float, weeks: float) -> tuple[tuple[str, st
     target, pace, rate = figures.target, figures.charts_per_hour, figures.pay_per_chart
     if target is None:
         return ()
-    goal = f"{money(target.amount)} a {target.period}"
+    goal = f"{money(target.amount)} {per(target.period)}"
     if target.period == "hour":
         if rate:
             return ((f"Charts an hour for {goal}", number(math.ceil(target.amount / rate - 1e-9))),)
@@ -357,7 +397,16 @@ def _needed(figures: Figures, hours: float, weeks: float) -> tuple[tuple[str, st
             out.append((f"Charts an hour over {hours:g} hours a week", _decimal(weekly / rate / hours)))
     elif pace:
         out.append((f"Pay per chart for {goal} at {hours:g} h/week", money(weekly / (pace * hours))))
+    else:  # the amount alone: the same pay over the other periods (a month is a year / 12)
+        for period, amount in (("week", weekly), ("month", weekly * weeks / 12), ("year", weekly * weeks)):
+            if period != target.period:
+                out.append((f"{per(period).capitalize()} at {goal}", money(amount)))
     return tuple(out)
+
+
+def per(period: str) -> str:
+    """ "an hour", "a week": a period as the replies say it."""
+    return "an hour" if period == "hour" else f"a {period}"
 
 
 def _decimal(value: float) -> str:

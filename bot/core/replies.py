@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.core.earnings import Earnings, EarningsAnswer
-from bot.core.figures import Computed
+from bot.core.figures import Computed, per
 from bot.core.knowledge import KnowledgeBase
 from bot.core.knowledge.model import Credential
 from bot.core.knowledge.templates import Link, Place, money, number, percent
@@ -149,10 +149,6 @@ def greeting_reply(thanks: bool = False) -> Reply:
     )
 
 
-def _per(period: str) -> str:
-    return "an hour" if period == "hour" else f"a {period}"
-
-
 def figures_reply(computed: Computed) -> Reply:
     """The arithmetic a message asked for, saying which numbers were read and which were assumed."""
     f = computed.figures
@@ -188,15 +184,15 @@ def figures_reply(computed: Computed) -> Reply:
     if e is not None:
         values = {"hour": e.hourly, "week": e.weekly, "month": e.monthly, "year": e.annual}
         asked = [p for p in ("hour", "week", "month", "year") if p in f.asked] or ["week", "year"]
-        headline = "**" + ", ".join(f"{money(values[p])} {_per(p)}" for p in asked) + "** gross. "
+        headline = "**" + ", ".join(f"{money(values[p])} {per(p)}" for p in asked) + "** gross. "
         if f.target is not None and f.target.period in values and not f.asks_needed:
             said = values[f.target.period]
             headline += (
-                f"You mentioned {money(f.target.amount)} {_per(f.target.period)}: at these numbers it is "
-                f"**{money(said)}** {_per(f.target.period)}. "
+                f"You mentioned {money(f.target.amount)} {per(f.target.period)}: at these numbers it is "
+                f"**{money(said)}** {per(f.target.period)}. "
             )
         fields.extend(earnings_fields(e))
-    if f.asks_needed and computed.needed:
+    if computed.needed and (f.asks_needed or e is None):
         headline = "; ".join(f"{what}: **{value}**" for what, value in computed.needed) + ". " + headline
     fields = [*(Field(what, value, True) for what, value in computed.needed), *fields]
     command = (

@@ -43,8 +43,8 @@ def states(text: str, fact: str) -> bool:
 
 
 _GREETING = re.compile(
-    r"^(?:hi+|hey+|hello+|hiya|yo|sup|howdy|good (?:morning|afternoon|evening|night)|gm|morning|evening"
-    r"|thanks?(?: you)?(?: so much| a lot)?|thx|ty(?:sm)?|tysm|thank u|cheers|appreciate (?:it|you)"
+    r"^(?:(?:hi+|hey+|hello+|yo|ok(?:ay)?)[\s,!.]+)?(?:hi+|hey+|hello+|hiya|yo|sup|howdy|good (?:morning|afternoon|evening|night)|gm|morning|evening"
+    r"|thanks?(?: (?:you|u))?(?: so much| a lot| again)?|thx|ty(?:sm)?|tysm|cheers|appreciate (?:it|you)"
     r"|bye|goodbye|see (?:ya|you)|ok(?:ay)? thanks?)(?: (?:all|everyone|guys|yall|bot|there|friend))?"
     r"(?:[\s,!.]+(?:that|this|it|you) (?:helped|helps|was helpful|was great|rock)(?: (?:a lot|so much|tons))?)?"
     r"[\s!.?:)\]}(*❤️🙏😊👋]*$"
@@ -59,11 +59,30 @@ _CREDENTIAL_WORDED = re.compile(
 )
 
 
+_CREDENTIAL_WORD = re.compile(
+    r"\b(?:cert|certs|certified|certification|credentials?|exam|test|designation)\b", re.I
+)
+CREDENTIAL_NEAR = 4  # words: "the CDEO cert", "certified as a CDEO"
+ASKED_ABOUT_MAX = 12  # words: "what is the CDEX?" asks about it; "I have PTSD from my deployment..." does not
+
+
 def credential_names(text: str) -> list[str]:
-    """Words in a message that name a credential the way students write one ("CDEO", "cdeo cert")."""
-    found = [m.group(0) for m in _CREDENTIAL_CAPS.finditer(text)]
+    """Words in a message that name a credential the way students write one ("CDEO", "cdeo cert").
+
+    An acronym counts when it has a credential's suffix (CPC-P), stands near a word such as "cert"
+    or "exam", or is what a short message asks about; in a long story "PTSD" or "ADHD" is no credential."""
+    short = len(text.split()) <= ASKED_ABOUT_MAX
+    found = [
+        m.group(0) for m in _CREDENTIAL_CAPS.finditer(text) if short or "-" in m.group(0) or _near(text, m)
+    ]
     found += [m.group(1) or m.group(2) for m in _CREDENTIAL_WORDED.finditer(text.casefold())]
     return list(dict.fromkeys(found))
+
+
+def _near(text: str, match: re.Match[str]) -> bool:
+    before = text[: match.start()].split()[-CREDENTIAL_NEAR:]
+    after = text[match.end() :].split()[:CREDENTIAL_NEAR]
+    return _CREDENTIAL_WORD.search(" ".join([*before, *after])) is not None
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*")
