@@ -32,7 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.core.evaluation import load_cases, median, percentile, synthetic_documents
+from bot.core.evaluation import latencies_ms, load_cases, median, percentile, synthetic_documents
 from bot.core.knowledge import load_knowledge
 from bot.core.knowledge.paths import default_knowledge_dir
 from bot.core.search import Document, build_index, topic_documents
@@ -75,12 +75,7 @@ def measure(size: int, engine: str, repeats: int) -> dict[str, Any]:
     start = time.perf_counter()
     search = build()
     build_s = time.perf_counter() - start
-    timings = []
-    for _ in range(repeats):
-        for question in questions:
-            begin = time.perf_counter()
-            search(question)
-            timings.append((time.perf_counter() - begin) * 1000)
+    timings = latencies_ms(search, questions, repeats)
     del search
     gc.collect()
     tracemalloc.start()

@@ -21,6 +21,7 @@ import pytest
 from bot.config import CooldownSettings, DiscordSettings, ModerationSettings, Settings
 from bot.core.advisor import Advisor
 from bot.discord_app.client import AdvisorBot, create_bot
+from bot.storage import sqlite as sqlite_store
 from tests.discord_server import FakeDiscord
 from tests.discord_server import objects as obj
 from tests.helpers import CREDENTIALS, FakeClock, save_like_an_editor, write_knowledge
@@ -127,6 +128,10 @@ class World:
     def question_rows(self) -> int:
         with sqlite3.connect(self.database) as db:
             return int(db.execute("SELECT COUNT(*) FROM questions").fetchone()[0])
+
+    async def logged(self, count: int) -> None:
+        """Until `count` questions are in the log: an /ask is written once its answer is sent."""
+        await self.server.wait_for(lambda: self.question_rows() == count or None, what=f"{count} logged")
 
 
 @pytest.fixture
@@ -366,19 +371,68 @@ async def test_the_question_log_gaps_and_stats(world: World, start_bot: StartBot
     assert server.user["id"] not in everything and str(int(server.user["id"])) not in everything
 
 
+async def test_an_answer_does_not_wait_for_its_question_to_be_logged(
+    world: World, start_bot: StartBot
+) -> None:
+    server = world.server
+    await start_bot(world.create())
+    other = sqlite3.connect(world.database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program writing: the question's write has to wait
+    try:
+        answered = await server.slash("ask", question="what is the cpc", channel_id=world.nyc)
+        assert card(answered["data"])["title"] == "The CPC credential"
+        assert world.question_rows() == 0  # answered before the question was written
+        vote = await server.send_click(answered, label="Not helpful")
+    finally:
+        other.rollback()
+        other.close()
+    assert "moderators will look" in (await vote.response())["data"]["content"]
+    with sqlite3.connect(world.database) as db:
+        [(question_id, text, chapter)] = db.execute("SELECT id, question, chapter_id FROM questions")
+        [(voted_for,)] = db.execute("SELECT question_id FROM votes")
+    assert (text, chapter) == ("what is the cpc", "nyc")
+    assert voted_for == question_id  # the vote, cast before the write, counts for that question
+    [button] = [
+        b for row in answered["data"]["components"] for b in row["components"] if "no" in b["custom_id"]
+    ]
+    assert button["custom_id"] == f"feedback:no:cpc:{question_id}"
+
+
+async def test_a_question_log_that_fails_is_a_warning_and_the_answer_stands(
+    world: World, start_bot: StartBot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = world.server
+    monkeypatch.setattr(sqlite_store, "LOCK_WAIT_SECONDS", 0.1)
+    await start_bot(world.create())
+    other = sqlite3.connect(world.database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # held for longer than the bot waits: its writes fail
+    try:
+        answered = await server.slash("ask", question="what is the cpc")
+        await server.wait_for(lambda: "question not logged" in caplog.text or None, what="the warning")
+        thanks = await server.click(answered, label="Helpful")
+    finally:
+        other.rollback()
+        other.close()
+    assert card(answered["data"])["title"] == "The CPC credential"
+    assert answered.interaction.followups == []  # no "something went wrong" after the answer
+    assert "locked by another program" in caplog.text
+    assert thanks["data"]["content"] == "Thanks for the feedback!"
+    assert world.question_rows() == 0
+
+
 async def test_old_questions_are_deleted_at_start_and_daily(world: World, start_bot: StartBot) -> None:
     server = world.server
     first = await start_bot(world.create())
     await server.slash("ask", question="what is the cpc")
     await server.slash("ask", question="what is the ccs")
-    assert world.question_rows() == 2
+    await world.logged(2)
     await first.close()
 
     world.clock.advance(days=91)  # retention_days is 90
     second = await start_bot(world.create(maintenance_interval=0.1))
     assert world.question_rows() == 0  # pruned at start
     await server.slash("ask", question="what is the cpc")
-    assert world.question_rows() == 1
+    await world.logged(1)
     world.clock.advance(days=89)
     await asyncio.sleep(0.3)  # a few daily rounds: the row is 89 days old, kept
     assert world.question_rows() == 1
@@ -442,6 +496,10 @@ async def test_pins_whose_message_or_channel_is_gone_are_dropped(world: World, s
 async def test_pin_remove_and_duplicates(world: World, start_bot: StartBot) -> None:
     server = world.server
     bot = await start_bot(world.create())
+    offered = (
+        await server.autocomplete("pin add", "topic", "cpc", channel_id=world.nyc, as_user=server.moderator)
+    )["data"]["choices"]
+    assert offered[0] == {"name": "The CPC credential", "value": "cpc"}  # every topic, as /faq offers
     message = await pin(world, "cpc", world.nyc)
     again = await run(
         server, "pin add", topic="The CPC credential", channel_id=world.nyc, as_user=server.moderator

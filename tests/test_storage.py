@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from bot.storage import DisabledStore, LoggedQuestion, PinRecord, StorageError, Vote, open_store
+from bot.storage import (
+    DisabledStore,
+    LoggedQuestion,
+    PinRecord,
+    StorageError,
+    Vote,
+    new_question_id,
+    open_store,
+)
 from bot.storage import sqlite as sqlite_store
 from bot.storage.sqlite import SCHEMA_VERSION, SqliteStore, grouping_key
 
@@ -101,6 +110,20 @@ async def test_the_report_groups_gaps_and_counts_votes(tmp_path: Path) -> None:
         "last_seen": "2027-01-10T12:05:00Z",
     }
     await store.close()
+
+
+async def test_a_question_keeps_the_id_drawn_for_it(tmp_path: Path) -> None:
+    store = await SqliteStore.open(tmp_path / "log.sqlite3")
+    drawn = new_question_id()
+    assert 0 <= drawn < 2**63  # SQLite's integer key, and at most 19 digits in a button's custom_id
+    answered = replace(question("drawn in advance", "answer", "cpc"), id=drawn)
+    assert await store.log_question(answered) == drawn
+    numbered = await store.log_question(question("numbered by the store"))  # the CLI's way
+    assert numbered is not None and numbered != drawn
+    await store.record_vote(Vote(T0, "cpc", False, drawn))  # not helpful: the answer becomes a gap
+    report = await store.report(T0 - dt.timedelta(days=1))
+    await store.close()
+    assert {gap.question for gap in report.gaps} == {"drawn in advance", "numbered by the store"}
 
 
 async def test_prune_deletes_what_is_older_than_the_moment_given(tmp_path: Path) -> None:

@@ -34,7 +34,15 @@ from bot.discord_app.checks import Refused, UserCooldowns
 from bot.discord_app.views import DYNAMIC_ITEMS, NO_MENTIONS
 from bot.live.reloader import KnowledgeReloader, ReloadResult
 from bot.live.watcher import watch_knowledge
-from bot.storage import DisabledStore, LoggedQuestion, StorageError, Store, Vote, open_store
+from bot.storage import (
+    DisabledStore,
+    LoggedQuestion,
+    StorageError,
+    Store,
+    Vote,
+    new_question_id,
+    open_store,
+)
 
 log = logging.getLogger(__name__)
 
@@ -264,19 +272,27 @@ class AdvisorBot(commands.Bot):
                 f"{self.store.problem}"
             )
 
-    async def log_question(self, answer: Answer, place: Place) -> int | None:
-        """Record an /ask (no user id); returns its id for the votes on its answer."""
-        entry = LoggedQuestion.from_answer(
+    def question_entry(self, answer: Answer, place: Place) -> LoggedQuestion:
+        """An /ask to log (no user id), with its id drawn now when the store is on: the answer's
+        buttons carry it, and the question is written once the answer is sent (log_question)."""
+        question_id = new_question_id() if self.store.problem is None else None
+        return LoggedQuestion.from_answer(
             answer,
             at=self.clock(),
             chapter_id=place.chapter.id if place.chapter else None,
             source="discord",
+            id=question_id,
         )
+
+    async def log_question(self, entry: LoggedQuestion) -> None:
+        """Write a question from question_entry; a store that fails is a warning in the log.
+
+        Started as soon as the answer is sent: the store writes in order, so a vote on that answer
+        (a click, seconds later) finds its question written."""
         try:
-            return await self.store.log_question(entry)
+            await self.store.log_question(entry)
         except StorageError as error:
             log.warning("question not logged: %s", error)
-            return None
 
     async def record_feedback(
         self, topic_id: str, helpful: bool, voter: tuple[int, int], question_id: int | None = None

@@ -9,6 +9,7 @@ the topic it matched, the confidence, whether it was answered, and the chapter o
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
@@ -18,6 +19,14 @@ from bot.core.limits import QUESTION_MAX
 from bot.core.moderation import LISTED_MAX, QuestionReport
 
 Source = Literal["discord", "console", "cli"]
+QUESTION_ID_BITS = 63  # SQLite's INTEGER PRIMARY KEY is a signed 64-bit integer
+
+
+def new_question_id() -> int:
+    """An id for a question not logged yet, drawn at random: the bot puts it in the answer's buttons
+    and logs the question once the answer is sent. Random, it says nothing about how many questions
+    came before, and two never meet in practice (one chance in 2**63 per question logged)."""
+    return secrets.randbits(QUESTION_ID_BITS)
 
 
 class StorageError(Exception):
@@ -33,15 +42,23 @@ class LoggedQuestion:
     kind: str  # the reply's kind: answer, figures, decline, greeting, error
     chapter_id: str | None
     source: Source
+    id: int | None = None  # given in advance (new_question_id), else the store numbers it
 
     @classmethod
     def from_answer(
-        cls, answer: Answer, *, at: dt.datetime, chapter_id: str | None, source: Source
+        cls,
+        answer: Answer,
+        *,
+        at: dt.datetime,
+        chapter_id: str | None,
+        source: Source,
+        id: int | None = None,
     ) -> LoggedQuestion:
         result = answer.result
         topic = answer.reply.topic_id or (result.matches[0].id if result.matches else None)
         text = result.question[:QUESTION_MAX]  # what Discord allows; a CLI line could be any length
-        return cls(at, text, topic, round(result.confidence, 4), answer.reply.kind, chapter_id, source)
+        confidence = round(result.confidence, 4)
+        return cls(at, text, topic, confidence, answer.reply.kind, chapter_id, source, id)
 
 
 @dataclass(frozen=True)
@@ -73,7 +90,8 @@ class Store(Protocol):
     async def close(self) -> None: ...
 
     async def log_question(self, entry: LoggedQuestion) -> int | None:
-        """Record a question; returns its id (for votes on its answer), None when the store is off."""
+        """Record a question under `entry.id` (a new id when it is None); returns the id, for votes on
+        its answer, or None when the store is off."""
         ...
 
     async def record_vote(self, vote: Vote) -> None: ...

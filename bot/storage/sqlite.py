@@ -4,6 +4,7 @@ damaged, locked, read-only or from a newer version."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 import sqlite3
@@ -16,6 +17,7 @@ from bot.core.moderation import LISTED_MAX, Gap, QuestionReport, TopicCount
 from bot.storage import LoggedQuestion, PinRecord, StorageError, Vote
 
 LOCK_WAIT_SECONDS = 2.0  # how long a write waits for another process before giving up
+ITER_CHUNK_SIZE = 64  # rows aiosqlite fetches at a time when a cursor is iterated (its default)
 
 # Migration N brings a database from user_version N-1 to N. Append, never edit a shipped one.
 MIGRATIONS: tuple[str, ...] = (
@@ -107,9 +109,21 @@ class SqliteStore:
         file can be written now; raises StorageError with one line otherwise."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            db = await aiosqlite.connect(path, timeout=LOCK_WAIT_SECONDS)
+            # Opened here rather than by aiosqlite.connect: when the file cannot be opened, that one
+            # stops its worker thread without waiting for it, and the thread then fails to report to
+            # an event loop that may have ended meanwhile (an exception in a thread, after the fact).
+            # Autocommit (isolation_level None): each write is its own transaction, one trip to
+            # aiosqlite's thread with no commit to send after it; each trip wakes the event loop.
+            connection = await asyncio.to_thread(
+                sqlite3.connect,
+                path,
+                timeout=LOCK_WAIT_SECONDS,
+                isolation_level=None,
+                check_same_thread=False,
+            )
         except (OSError, sqlite3.Error) as error:
             raise StorageError(describe(error, path)) from None
+        db = await aiosqlite.Connection(lambda: connection, ITER_CHUNK_SIZE)
         try:
             await cls._prepare(db, path)
         except (sqlite3.Error, OSError) as error:
@@ -155,30 +169,36 @@ class SqliteStore:
     def problem(self) -> str | None:
         return None
 
-    async def _write(self, sql: str, parameters: tuple[Any, ...] = ()) -> tuple[int, int]:
-        """Run one write and commit it; returns (the new row's id, the rows changed)."""
+    async def _write(self, sql: str, parameters: tuple[Any, ...] = ()) -> int:
+        """Run one write (its own transaction); returns the id of the row it inserted, if any."""
         try:
-            async with self._db.execute(sql, parameters) as cursor:
-                result = (int(cursor.lastrowid or 0), int(cursor.rowcount))
-            await self._db.commit()
+            row = await self._db.execute_insert(sql, parameters)
         except sqlite3.Error as error:
             raise StorageError(describe(error, self.path)) from None
-        return result
+        return int(row[0]) if row else 0
+
+    async def _delete(self, sql: str, parameters: tuple[Any, ...]) -> int:
+        """Run one DELETE; returns how many rows it deleted."""
+        try:
+            async with self._db.execute(sql, parameters) as cursor:
+                return int(cursor.rowcount)
+        except sqlite3.Error as error:
+            raise StorageError(describe(error, self.path)) from None
 
     async def _rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         try:
-            async with self._db.execute(sql, parameters) as cursor:
-                return list(await cursor.fetchall())
+            return list(await self._db.execute_fetchall(sql, parameters))
         except sqlite3.Error as error:
             raise StorageError(describe(error, self.path)) from None
 
     # --- the question log ----------------------------------------------------------------------
 
     async def log_question(self, entry: LoggedQuestion) -> int | None:
-        row_id, _ = await self._write(
-            "INSERT INTO questions (asked_at, question, grouping, topic_id, confidence, kind, chapter_id,"
-            " source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        return await self._write(
+            "INSERT INTO questions (id, asked_at, question, grouping, topic_id, confidence, kind,"
+            " chapter_id, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
+                entry.id,  # NULL: SQLite numbers the row
                 _stamp(entry.asked_at),
                 entry.question,
                 grouping_key(entry.question),
@@ -189,7 +209,6 @@ class SqliteStore:
                 entry.source,
             ),
         )
-        return row_id
 
     async def record_vote(self, vote: Vote) -> None:
         question_id = vote.question_id
@@ -204,8 +223,8 @@ class SqliteStore:
 
     async def prune(self, before: dt.datetime) -> int:
         stamp = _stamp(before)
-        _, deleted = await self._write("DELETE FROM questions WHERE asked_at < ?", (stamp,))
-        await self._write("DELETE FROM votes WHERE voted_at < ?", (stamp,))
+        deleted = await self._delete("DELETE FROM questions WHERE asked_at < ?", (stamp,))
+        await self._delete("DELETE FROM votes WHERE voted_at < ?", (stamp,))
         return deleted
 
     async def report(self, since: dt.datetime, limit: int = LISTED_MAX) -> QuestionReport:

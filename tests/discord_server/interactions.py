@@ -50,6 +50,7 @@ class FakeInteraction:
         self.type: int = payload["type"]
         self.message_id: str | None = payload["message"]["id"] if "message" in payload else None
         self.sent_at: float = 0.0  # loop time, set when dispatched; the 3 s callback deadline runs from it
+        self.answered_at: float | None = None  # loop time the accepted callback reached the server
         self.reply: Reply | None = None
         self.original_id: str | None = None
         self.followup_ids: list[str] = []

@@ -113,6 +113,7 @@ class RequestRecord:
     status: int | None = None
     response: Any = None
     violations: list[str] = field(default_factory=list)  # how the body breaks the OpenAPI spec
+    received_at: float = 0.0  # loop time the request reached its handler (its headers read)
 
     def __repr__(self) -> str:
         return f"<{self.method} {self.path} -> {self.status}>"
@@ -151,6 +152,7 @@ class _Call:
     query: dict[str, str]
     body: Any
     files: list[Upload]
+    received_at: float
 
 
 Handler = Callable[[_Call], Awaitable[tuple[int, Any]]]
@@ -624,6 +626,7 @@ class FakeDiscord:
 
     async def _handle_rest(self, request: web.Request) -> web.Response:
         record = RequestRecord(request.method, "/" + request.match_info["tail"], dict(request.query))
+        record.received_at = asyncio.get_running_loop().time()
         self.requests.append(record)
         headers: dict[str, str] = {}
         try:
@@ -720,7 +723,15 @@ class FakeDiscord:
                     raise ApiError(401, "401: Unauthorized")
             params = {k: v for k, v in match.groupdict().items() if v is not None}
             return await handler(
-                _Call(record.method, record.path, params, record.query, record.json, record.uploads)
+                _Call(
+                    record.method,
+                    record.path,
+                    params,
+                    record.query,
+                    record.json,
+                    record.uploads,
+                    record.received_at,
+                )
             )
         if allowed:
             raise ApiError(405, "405: Method Not Allowed")
@@ -1247,6 +1258,7 @@ class FakeDiscord:
         if kind in (4, 7) and message is not None:
             response["resource"] = {"type": kind, "message": message}
         ix.reply = Reply(body, ix, message)
+        ix.answered_at = call.received_at
         if message is not None:
             await self._broadcast("MESSAGE_CREATE" if kind in (4, 5) else "MESSAGE_UPDATE", message)
         return (200, response) if _flag(call.query, "with_response") else (204, None)

@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot.core.limits import QUESTION_MAX
 from bot.core.replies import Reply, command
 from bot.discord_app.checks import per_user_cooldown
-from bot.discord_app.choices import topic_choices
+from bot.discord_app.choices import complete_topic
 from bot.discord_app.client import AdvisorBot
 from bot.discord_app.embeds import to_embed
 from bot.discord_app.offload import off_loop
@@ -58,11 +58,15 @@ class Answers(commands.Cog):
         advisor = self.bot.advisor  # one knowledge base for the whole request, even if a reload lands
         place = self.bot.place_for(interaction, advisor)
         answer = await off_loop(advisor, advisor.ask, question[:QUESTION_MAX], place)
-        question_id = await self.bot.log_question(answer, place)
-        await self._answer(interaction, answer.reply, private, question_id)
+        entry = self.bot.question_entry(answer, place)
+        try:
+            await self._answer(interaction, answer.reply, private, entry.id)
+        finally:
+            await self.bot.log_question(entry)  # after the answer: the student does not wait for the disk
 
     @app_commands.command(description=command("faq").description)
     @app_commands.describe(topic="Start typing: a topic, a question or a keyword", private=PRIVATE)
+    @app_commands.autocomplete(topic=complete_topic)
     @per_user_cooldown
     async def faq(
         self,
@@ -75,13 +79,6 @@ class Answers(commands.Cog):
             advisor, advisor.faq, topic[:QUESTION_MAX], self.bot.place_for(interaction, advisor)
         )
         await self._answer(interaction, reply, private)
-
-    @faq.autocomplete("topic")
-    async def faq_autocomplete(
-        self, interaction: discord.Interaction[AdvisorBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        advisor = self.bot.advisor
-        return await off_loop(advisor, topic_choices, advisor, current)
 
     @app_commands.command(description=command("topics").description)
     @app_commands.describe(private=PRIVATE)

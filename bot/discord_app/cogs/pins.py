@@ -21,10 +21,9 @@ from bot.core.advisor import Advisor
 from bot.core.limits import CHOICE_NAME_MAX, CHOICES_MAX
 from bot.core.replies import Reply, error_reply
 from bot.discord_app.checks import Refused, is_chapter_lead, is_moderator
-from bot.discord_app.choices import topic_choices
+from bot.discord_app.choices import complete_topic
 from bot.discord_app.client import AdvisorBot
 from bot.discord_app.embeds import to_embed
-from bot.discord_app.offload import off_loop
 from bot.discord_app.views import NO_MENTIONS, answer_view, send_reply
 from bot.live.pins import PinGone, PinSync, Rendered
 from bot.live.reloader import ReloadResult
@@ -165,6 +164,7 @@ class Pins(commands.Cog):
 
     @pin.command(name="add", description="Post a topic in this channel and pin it; it is kept current")
     @app_commands.describe(topic="Start typing: a topic or a keyword")
+    @app_commands.autocomplete(topic=complete_topic)
     async def add(
         self, interaction: discord.Interaction[AdvisorBot], topic: app_commands.Range[str, 1, CHOICE_NAME_MAX]
     ) -> None:
@@ -241,13 +241,6 @@ class Pins(commands.Cog):
             ),
             ephemeral=True,
         )
-
-    @add.autocomplete("topic")
-    async def add_autocomplete(
-        self, interaction: discord.Interaction[AdvisorBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        advisor = self.bot.advisor
-        return await off_loop(advisor, topic_choices, advisor, current)
 
     @pin.command(name="list", description="The pinned FAQs of this channel, or of the whole server")
     @app_commands.describe(everywhere="Every channel of the server, not only this one")
