@@ -6,7 +6,10 @@ The Discord-compatible test server (tests/discord_server) runs here; each bot ru
 its own, as in production, with the real discord.py client: first a bare discord.py bot that
 answers "pong" (the library's floor), then the advisor exactly as `coding-advisor run` starts it
 (its config: a cooldown and a duplicate window that let a benchmark ask the same thing again and
-again). Printed, all measured in this one run:
+again). `/ask` asks the on-topic messages of the blind tuning sets (benchmarks/blind/tuning*.yaml,
+never test.yaml: about 1,600 distinct messages, real writers' wording), shuffled with a fixed seed
+and each asked once before any is asked again, so no cache is flattered by the same few questions.
+Printed, all measured in this one run:
 - each bot's resident memory (RSS) once connected (commands synced, before any interaction) and
   after its interactions, and the advisor's against the bare bot's;
 - median and p99 of sequential and concurrent interactions, each p99 against the bare bot's, and
@@ -23,23 +26,29 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import logging
 import os
+import random
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.core.evaluation import median, percentile
 from tests.discord_server import FakeDiscord
 
-QUESTIONS = ["cpc or ccs", "how do i remove the a", "externship", "1099 self employment tax", "ceus"]
+HERE = Path(__file__).resolve().parent
+TUNING_SETS = sorted((HERE / "blind").glob("tuning*.yaml"))  # never test.yaml
+SHUFFLE_SEED = 20261201
 CONNECT_TIMEOUT = 60.0
 SETTLE = 1.0  # seconds after the commands are synced before memory is read: the bot is idle
 
@@ -70,6 +79,18 @@ def pong_bot(api_base: str, gateway: str, guild_id: int) -> None:
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
     logging.getLogger("discord").setLevel(logging.ERROR)
     PongBot().run("fake-bot-token", log_handler=None)
+
+
+def questions() -> Iterator[str]:
+    """The tuning sets' distinct on-topic messages, in a fixed shuffled order, over and over."""
+    asked: dict[str, None] = {}
+    for path in TUNING_SETS:
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")):
+            if item.get("topic") and not item.get("off_topic") and not item.get("greeting"):
+                asked[item["q"]] = None
+    messages = list(asked)
+    random.Random(SHUFFLE_SEED).shuffle(messages)
+    return itertools.cycle(messages)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -197,8 +218,9 @@ async def main(sequential: int, concurrent: int) -> None:
             "DISCORD_GATEWAY_URL": server.gateway_url,
         }
         advisor = [sys.executable, "-m", "bot", "run", "--config", str(config)]
+        asked = questions()  # sequential first, then concurrent: the same message only after all others
         commands: dict[str, Callable[[int], dict[str, Any]]] = {
-            "ask": lambda n: {"question": QUESTIONS[n % len(QUESTIONS)]},
+            "ask": lambda n: {"question": next(asked)},
             "earnings": lambda n: {"charts_per_hour": 10 + n % 30, "rate": 0.75, "hours_per_week": 40},
         }
         async with BotProcess(server, advisor, advisor_env, "ask") as bot:
