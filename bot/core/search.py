@@ -256,7 +256,7 @@ class Evidence:
 class _Phrasings:
     """A topic's example phrasings (title, questions, aliases) as the question is compared with them."""
 
-    examples: list[frozenset[str]]  # the terms of each
+    containing: dict[str, tuple[int, ...]]  # each term -> the phrasings having it, by position
     head: frozenset[str]  # every term of them
     counts: Counter[str]  # term counts over them, for the word model
     norms: list[float | None]  # each one's idf-weighted length (None: a term without idf)
@@ -438,13 +438,12 @@ class SearchIndex:
 
     def _phrasings_uncached(self, number: int) -> _Phrasings:
         ids = self._example_ids(number)
-        examples = [frozenset(self._names[i] for i in terms) for terms in ids]
         counts = Counter(self._names[i] for terms in ids for i in terms)
         first = self._first_example[number]
         norms = [None if math.isnan(n) else n for n in self._example_norms[first : first + len(ids)]]
         return _Phrasings(
-            examples,
-            frozenset().union(*examples),
+            _containing(frozenset(self._names[i] for i in terms) for terms in ids),
+            frozenset(counts),
             counts,
             norms,
             _LogCounts(counts),
@@ -583,30 +582,31 @@ class SearchIndex:
         Unlike BM25 this learns which everyday words ("worth", "how long", "start") go with which
         topic, from the phrasings moderators wrote; it is a probability over the candidates."""
         logs = {}
+        scored = [group for group in groups if group != (OUT_OF_SCOPE,)]
         for number in candidates:
             phrasings = self._phrasings(number)
-            log_counts, denominator = phrasings.log_counts, phrasings.log_total
-            logs[number] = sum(
-                max(log_counts[t] for t in group) - denominator
-                for group in groups
-                if group != (OUT_OF_SCOPE,)
-            )
+            log_count, denominator = phrasings.log_counts.__getitem__, phrasings.log_total
+            logs[number] = sum([max(map(log_count, group)) - denominator for group in scored])
         top = max(logs.values(), default=0.0)
         exp = {n: math.exp(v - top) for n, v in logs.items()}
         total = sum(exp.values()) or 1.0
         return {n: v / total for n, v in exp.items()}
 
-    def _example_similarity(self, number: int, terms: frozenset[str], norm: float) -> float:
-        """Best idf-weighted cosine between the question and one of the topic's example phrasings."""
-        best = 0.0
+    def _example_similarity(self, number: int, weights: dict[str, float], norm: float) -> float:
+        """Best idf-weighted cosine between the question and one of the topic's example phrasings;
+        `weights`: the question's known terms, each with its idf squared."""
         phrasings = self._phrasings(number)
-        for example, other in zip(phrasings.examples, phrasings.norms, strict=True):
-            if terms.isdisjoint(example):  # most phrasings: asked without building a set
-                continue
-            shared = terms & example
-            dot = sum(self._idf[t] ** 2 for t in shared)
+        # Only the phrasings sharing a term with the question, found through the terms: most share none.
+        dots: dict[int, float] = {}
+        for term, weight in weights.items():
+            for example in phrasings.containing.get(term, ()):
+                dots[example] = dots.get(example, 0.0) + weight
+        best = 0.0
+        for example, dot in dots.items():
+            other = phrasings.norms[example]
             if other is None:  # a phrasing with a term no field has (never, as topics are indexed)
-                other = math.sqrt(sum(self._idf[t] ** 2 for t in example))
+                terms = {self._names[i] for i in self._example_ids(number)[example]}
+                other = math.sqrt(sum(self._idf[t] ** 2 for t in terms))
             best = max(best, dot / (norm * other))
         return best
 
@@ -657,7 +657,7 @@ class SearchIndex:
         scores = {n: sum(rows[n]) for n in pool}
         top_score = max(scores.values())
         candidates = sorted(pool, key=scores.__getitem__, reverse=True)[:CANDIDATES]
-        terms = frozenset(t for group in groups for t in group if t in self._idf)
+        weights = {t: self._idf[t] ** 2 for group in groups for t in group if t in self._idf}
         norm = math.sqrt(sum(w * w for w in group_weight)) or 1.0  # unknown words count against a match
         likelihood = self._phrasing_likelihood(groups, candidates)
         named = self.named_topics(question) if self._named_by_first else set()
@@ -668,13 +668,11 @@ class SearchIndex:
                 Evidence(
                     number=number,
                     bm25=scores[number] / top_score,
-                    similarity=self._example_similarity(number, terms, norm),
+                    similarity=self._example_similarity(number, weights, norm),
                     coverage=sum(w for v, w in zip(rows[number], group_weight, strict=True) if v > 0)
                     / total_weight,
                     head=sum(
-                        w
-                        for g, w in zip(groups, group_weight, strict=True)
-                        if any(t in head_terms for t in g)
+                        w for g, w in zip(groups, group_weight, strict=True) if not head_terms.isdisjoint(g)
                     )
                     / total_weight,
                     likelihood=likelihood[number],
@@ -799,6 +797,15 @@ class _Dense:
 
     def rows(self, numbers: Iterable[int]) -> dict[int, list[float]]:
         return {n: [0.0 if scores is None else scores.item(n) for scores in self._groups] for n in numbers}
+
+
+def _containing(phrasings: Iterable[frozenset[str]]) -> dict[str, tuple[int, ...]]:
+    """Each term -> the positions of the phrasings that have it."""
+    found: dict[str, list[int]] = defaultdict(list)
+    for position, terms in enumerate(phrasings):
+        for term in terms:
+            found[term].append(position)
+    return {term: tuple(positions) for term, positions in found.items()}
 
 
 def topic_documents(kb: KnowledgeBase) -> list[Document]:
