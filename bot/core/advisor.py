@@ -89,10 +89,12 @@ class Advisor:
         return len(self.kb.topics) >= THREAD_MIN
 
     def warm(self) -> Advisor:
-        """Build now what is otherwise built on first use (autocomplete): before serving, so the
-        first keystroke does not wait for it. Returns itself."""
+        """Build now what is otherwise built on first use (autocomplete) or not at all (the decline
+        model's compiled trees): before serving, so the first keystroke does not wait for it.
+        Returns itself."""
         for built_on_use in ("topic_suggester", "credential_suggester", "category_suggester", "_topic_names"):
             getattr(self, built_on_use)
+        self.index.decline.warm()  # its trees compiled: every question reads them
         return self
 
     @classmethod

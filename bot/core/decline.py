@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -69,8 +69,21 @@ class DeclineModel:
     def probability(self, values: Mapping[str, float]) -> float:
         """P(the best topic answers the message), from the named feature values."""
         x = [values[name] for name in self.features]
-        z = self.init + self.learning_rate * sum(tree.predict(x) for tree in self.trees)
+        leaves = self.__dict__.get("_leaves")  # the trees compiled by warm(), if they were
+        total = sum(leaves(x)) if leaves else sum(tree.predict(x) for tree in self.trees)
+        z = self.init + self.learning_rate * total
         return 1 / (1 + math.exp(-max(-60.0, min(60.0, z))))
+
+    def warm(self) -> DeclineModel:
+        """Compile the trees into one function (about 10 ms, once) for a process that will answer
+        many messages: each then reads them about four times faster. Returns itself."""
+        if "_leaves" not in self.__dict__:
+            object.__setattr__(self, "_leaves", _compiled(self.trees, len(self.features)))
+        return self
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Kept in the knowledge cache without the compiled trees: code, which pickle cannot keep.
+        return {name: value for name, value in self.__dict__.items() if name != "_leaves"}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DeclineModel:
@@ -98,6 +111,44 @@ class DeclineModel:
             if "wording" in data
             else Wording(),
         )
+
+
+COMPILED_DEPTH_MAX = 40  # deeper trees are walked node by node (Python's parser nests only so far)
+
+
+def _compiled(trees: Sequence[Tree], width: int) -> Callable[[Sequence[float]], tuple[float, ...]] | None:
+    """One function giving every tree's leaf value for the feature values `x`, as Tree.predict
+    does: each tree written out as nested conditional expressions on the features, thresholds and
+    values as literals (repr writes a float back exactly). None for trees it cannot write out."""
+
+    def tree_expression(tree: Tree, node: int, depth: int) -> str:
+        if depth > COMPILED_DEPTH_MAX:
+            raise ValueError("too deep")
+        if tree.left[node] == -1:
+            return _literal(tree.value[node])
+        if not 0 <= tree.feature[node] < width:
+            raise ValueError("no such feature")
+        below = tree_expression(tree, tree.left[node], depth + 1)
+        above = tree_expression(tree, tree.right[node], depth + 1)
+        return f"({below} if x{tree.feature[node]} <= {_literal(tree.threshold[node])} else {above})"
+
+    try:
+        leaves = [tree_expression(tree, 0, 0) for tree in trees]
+    except (ValueError, IndexError):
+        return None
+    names = "".join(f"x{i}, " for i in range(width))
+    source = f"def leaves(x):\n    {names}= x\n    return ({', '.join(leaves)},)\n"
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<decline trees>", "exec"), namespace)  # numbers only: see _literal
+    function: Callable[[Sequence[float]], tuple[float, ...]] = namespace["leaves"]
+    return function
+
+
+def _literal(number: float) -> str:
+    """A float as Python source that reads back as exactly the same float."""
+    if not math.isfinite(number):
+        raise ValueError("not a literal")
+    return repr(float(number))
 
 
 @lru_cache(maxsize=1)
