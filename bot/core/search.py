@@ -66,6 +66,7 @@ EVERYDAY_FREQUENCY = 5000  # more common than this in English: a word anyone use
 REAL_WORD_FREQUENCY = 500  # in pyspellchecker's English list (bot/core/english.py); rarer: mostly typos
 CANDIDATES = 20
 PHRASINGS_CACHED = 4096  # topics whose phrasings are kept as sets, not only as arrays
+TERMS_CACHED = 2048  # terms whose BM25 per topic is kept as a dict (a small index's questions)
 DENSE_MIN = 1_000  # from this many topics a question's postings are added up in arrays (see _Dense)
 COMMON_SHARE, COMMON_MIN = 0.25, 100  # a word in more topics than this does not pick candidates
 OUT_OF_SCOPE = "\x00out-of-scope"  # a term no topic has: the question is about something else
@@ -484,7 +485,7 @@ class SearchIndex:
     def __getstate__(self) -> dict[str, Any]:
         # What a cache keeps: the arrays, not the caches made from them.
         state = self.__dict__.copy()
-        for made in ("_repair", "_phrasings", "_dense", "suggester"):
+        for made in ("_repair", "_phrasings", "_term_impact", "_dense", "suggester"):
             state.pop(made, None)
         return state
 
@@ -498,6 +499,9 @@ class SearchIndex:
         # A candidate's phrasings as sets and counts of terms, rebuilt from the arrays when needed:
         # every topic of a small index stays here, the most recent ones of a large one.
         self._phrasings = lru_cache(maxsize=PHRASINGS_CACHED)(self._phrasings_uncached)
+        # Each term's BM25 per topic as a dict, for a small index's questions (_Sparse): the terms
+        # asked most are not made again from the arrays for every question.
+        self._term_impact = lru_cache(maxsize=TERMS_CACHED)(self._term_impact_uncached)
 
     @staticmethod
     def _idf_for(document_frequency: int, count: int) -> float:
@@ -561,20 +565,22 @@ class SearchIndex:
         return self.analyzer.groups([self._repair(w) for w in words(question)])
 
     def _group_impact(self, group: tuple[str, ...]) -> dict[int, float]:
-        """BM25 of a word group per topic: for a phrase and its synonyms, the best of them, once."""
-        impacts = [
-            dict(zip(self._topics[start:end], self._impacts[start:end], strict=True))
-            for start, end in map(self._postings, group)
-            if end > start
-        ]
+        """BM25 of a word group per topic: for a phrase and its synonyms, the best of them, once.
+        Not to be changed: a one-term group's is the term's own, kept for the next question."""
+        impacts = [impact for impact in map(self._term_impact, group) if impact]
         if len(impacts) <= 1:
             return impacts[0] if impacts else {}
-        best = impacts[0]
+        best = dict(impacts[0])
         for impact in impacts[1:]:
             for number, value in impact.items():
                 if value > best.get(number, 0.0):
                     best[number] = value
         return best
+
+    def _term_impact_uncached(self, term: str) -> dict[int, float]:
+        """A term's BM25 per topic having it (made from the arrays, kept by _made_caches)."""
+        start, end = self._postings(term)
+        return dict(zip(self._topics[start:end], self._impacts[start:end], strict=True))
 
     def _phrasing_likelihood(self, groups: list[tuple[str, ...]], candidates: list[int]) -> dict[int, float]:
         """P(topic | question) under a naive Bayes model of each topic's example phrasings.
