@@ -20,6 +20,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import compress
+from operator import not_
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import process
@@ -675,11 +677,9 @@ class SearchIndex:
                     number=number,
                     bm25=scores[number] / top_score,
                     similarity=self._example_similarity(number, weights, norm),
-                    coverage=sum(w for v, w in zip(rows[number], group_weight, strict=True) if v > 0)
-                    / total_weight,
-                    head=sum(
-                        w for g, w in zip(groups, group_weight, strict=True) if not head_terms.isdisjoint(g)
-                    )
+                    # The weights of the groups it has (a BM25 above 0), of those its phrasings have.
+                    coverage=sum(compress(group_weight, rows[number])) / total_weight,
+                    head=sum(compress(group_weight, map(not_, map(head_terms.isdisjoint, groups))))
                     / total_weight,
                     likelihood=likelihood[number],
                     groups=len(groups),
