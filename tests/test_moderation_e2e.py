@@ -337,7 +337,9 @@ async def test_kb_status_validate_and_stale(world: World, start_bot: StartBot) -
 
 async def test_the_question_log_gaps_and_stats(world: World, start_bot: StartBot) -> None:
     server = world.server
-    await start_bot(world.create())
+    bot = world.create()
+    bot.question_log_delay = 60.0  # questions wait to be written: what reads the log writes them first
+    await start_bot(bot)
     for question in ("best pizza in town?", "Best pizza in town", "what's the weather tomorrow"):
         declined = await server.slash("ask", question=question)
         assert card(declined["data"])["title"] == "I'm not sure about that one"
@@ -356,6 +358,9 @@ async def test_the_question_log_gaps_and_stats(world: World, start_bot: StartBot
     fields = {f["name"]: f["value"] for f in card(stats)["fields"]}
     assert (fields["Answered"], fields["Declined"], fields["Helpful votes"]) == ("1", "3", "👍 1 · 👎 1")
     assert "The CPC credential (`cpc`) · 👍 0 · 👎 1" in card(stats)["description"]
+    await server.slash("ask", question="what's the weather tomorrow")  # asked just now: counted too
+    stats = await run(server, "kb stats", days=7, as_user=server.moderator)
+    assert {f["name"]: f["value"] for f in card(stats)["fields"]}["Declined"] == "4"
 
     # What is stored: the question, topic, confidence, kind, chapter. No user, no message id.
     with sqlite3.connect(world.database) as db:
@@ -396,6 +401,23 @@ async def test_an_answer_does_not_wait_for_its_question_to_be_logged(
         b for row in answered["data"]["components"] for b in row["components"] if "no" in b["custom_id"]
     ]
     assert button["custom_id"] == f"feedback:no:cpc:{question_id}"
+
+
+async def test_questions_answered_close_together_are_written_together(
+    world: World, start_bot: StartBot
+) -> None:
+    server = world.server
+    bot = world.create()
+    bot.question_log_delay = 0.2
+    await start_bot(bot)
+    await server.slash("ask", question="what is the cpc")
+    await world.logged(1)  # written by itself a moment after its answer
+    bot.question_log_delay = 60.0  # from now on only what reads the log, or stopping, writes them
+    for text in ("what is the ccs", "how do i remove the a", "do i need ceus"):
+        await server.slash("ask", question=text)
+    assert world.question_rows() == 1
+    await bot.close()
+    assert world.question_rows() == 4  # the three waiting ones, before the store closed
 
 
 async def test_a_question_log_that_fails_is_a_warning_and_the_answer_stands(

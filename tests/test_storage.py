@@ -126,6 +126,48 @@ async def test_a_question_keeps_the_id_drawn_for_it(tmp_path: Path) -> None:
     assert {gap.question for gap in report.gaps} == {"drawn in advance", "numbered by the store"}
 
 
+async def test_questions_logged_together_are_all_written_with_their_ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_store, "QUESTIONS_PER_INSERT", 2)  # five questions: three statements
+    path = tmp_path / "log.sqlite3"
+    store = await SqliteStore.open(path)
+    drawn = [new_question_id() for _ in range(4)]
+    entries = [
+        replace(question(f"question {n}", at=T0 + dt.timedelta(minutes=n)), id=i) for n, i in enumerate(drawn)
+    ]
+    await store.log_questions([*entries, question("numbered by the store", at=T0 + dt.timedelta(hours=1))])
+    await store.log_questions([])  # nothing to write: no statement
+    await store.close()
+    with sqlite3.connect(path) as db:
+        rows = db.execute(
+            "SELECT id, question, asked_at, grouping FROM questions ORDER BY asked_at, question"
+        ).fetchall()
+    assert [row[:2] for row in rows[:4]] == [(i, f"question {n}") for n, i in enumerate(drawn)]
+    assert rows[4][1] == "numbered by the store" and rows[4][0] not in drawn
+    assert rows[1][2:] == ("2027-01-10T12:01:00+00:00", "question 1")
+
+
+async def test_questions_logged_together_fail_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "log.sqlite3"
+    store = await SqliteStore.open(path)
+    monkeypatch.setattr(sqlite_store, "LOCK_WAIT_SECONDS", 0.1)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program writing for longer than the store waits
+    try:
+        with pytest.raises(StorageError, match="locked by another program"):
+            await store.log_questions([question("lost"), question("lost too")])
+    finally:
+        other.rollback()
+        other.close()
+    await store.log_questions([question("written")])
+    report = await store.report(T0 - dt.timedelta(days=1))
+    await store.close()
+    assert [gap.question for gap in report.gaps] == ["written"]  # none of the two: all or none
+
+
 async def test_prune_deletes_what_is_older_than_the_moment_given(tmp_path: Path) -> None:
     store = await SqliteStore.open(tmp_path / "log.sqlite3")
     old = await store.log_question(question("old", at=T0 - dt.timedelta(days=91)))
@@ -213,6 +255,7 @@ async def test_a_newer_database_is_refused(tmp_path: Path) -> None:
 async def test_the_disabled_store_stores_nothing_and_fails_nothing() -> None:
     store = DisabledStore("off for a reason")
     assert await store.log_question(question("x")) is None
+    assert await store.log_questions([question("y")]) is None
     await store.record_vote(Vote(T0, "cpc", True))
     assert await store.prune(T0) == 0 and await store.pins() == []
     assert (await store.report(T0)).answered == 0

@@ -58,6 +58,9 @@ EXTENSIONS = (
 )
 COMMAND_HASH_FILE = "commands.sha256"
 MAINTENANCE_INTERVAL = 24 * 60 * 60.0  # seconds between two pruning rounds
+# Seconds an answered question waits to be written with those asked after it, in one write: one
+# write per question cost the bot about a third of an /ask's time (aiosqlite's thread, a commit).
+QUESTION_LOG_DELAY = 1.0
 VOTES_REMEMBERED = 10_000  # (user, message) pairs kept in memory so one person votes once per answer
 # View Channels, Send Messages, Embed Links, Read Message History, Pin Messages (for /pin):
 # 1024 + 2048 + 16384 + 65536 + 2**51.
@@ -191,6 +194,8 @@ class AdvisorBot(commands.Bot):
         self.auto_sync = True
         self.serving = True  # False: only publishing commands (`coding-advisor sync`), nothing runs
         self.maintenance_interval = MAINTENANCE_INTERVAL
+        self.question_log_delay = QUESTION_LOG_DELAY
+        self._unwritten: list[LoggedQuestion] = []  # answered, waiting for write_questions()
         self.store: Store = DisabledStore("the store is not open yet")
         self.watching = False
         self._watch_stop = asyncio.Event()
@@ -226,6 +231,7 @@ class AdvisorBot(commands.Bot):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         await super().close()
+        await self.write_questions()
         store, self.store = self.store, DisabledStore("the bot has stopped")
         await store.close()
 
@@ -285,14 +291,26 @@ class AdvisorBot(commands.Bot):
         )
 
     async def log_question(self, entry: LoggedQuestion) -> None:
-        """Write a question from question_entry; a store that fails is a warning in the log.
+        """Log a question from question_entry once its answer is sent: written with the others
+        answered within question_log_delay seconds, or before anything reads them (a vote on its
+        answer, a report) or the bot stops."""
+        self._unwritten.append(entry)
+        if len(self._unwritten) == 1:
+            self._spawn(self._write_questions_later(), "question-log")
 
-        Started as soon as the answer is sent: the store writes in order, so a vote on that answer
-        (a click, seconds later) finds its question written."""
+    async def _write_questions_later(self) -> None:
+        await asyncio.sleep(self.question_log_delay)
+        await self.write_questions()
+
+    async def write_questions(self) -> None:
+        """Write the questions logged and not written yet; a store that fails is a warning in the log."""
+        entries, self._unwritten = self._unwritten, []
+        if not entries:
+            return
         try:
-            await self.store.log_question(entry)
+            await self.store.log_questions(entries)
         except StorageError as error:
-            log.warning("question not logged: %s", error)
+            log.warning("question not logged (%d lost): %s", len(entries), error)
 
     async def record_feedback(
         self, topic_id: str, helpful: bool, voter: tuple[int, int], question_id: int | None = None
@@ -304,6 +322,7 @@ class AdvisorBot(commands.Bot):
         self._votes[voter] = None
         while len(self._votes) > VOTES_REMEMBERED:
             self._votes.popitem(last=False)
+        await self.write_questions()  # the question voted on, if it is still waiting
         try:
             await self.store.record_vote(Vote(self.clock(), topic_id, helpful, question_id))
         except StorageError as error:

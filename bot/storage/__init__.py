@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
@@ -94,6 +95,10 @@ class Store(Protocol):
         its answer, or None when the store is off."""
         ...
 
+    async def log_questions(self, entries: Sequence[LoggedQuestion]) -> None:
+        """Record several questions in as few writes as it can (each under its `id`, or a new one)."""
+        ...
+
     async def record_vote(self, vote: Vote) -> None: ...
 
     async def prune(self, before: dt.datetime) -> int:
@@ -129,6 +134,9 @@ class DisabledStore:
         return None
 
     async def log_question(self, entry: LoggedQuestion) -> int | None:
+        return None
+
+    async def log_questions(self, entries: Sequence[LoggedQuestion]) -> None:
         return None
 
     async def record_vote(self, vote: Vote) -> None:

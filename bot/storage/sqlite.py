@@ -8,6 +8,7 @@ import asyncio
 import datetime as dt
 import re
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,13 @@ from bot.core.moderation import LISTED_MAX, Gap, QuestionReport, TopicCount
 from bot.storage import LoggedQuestion, PinRecord, StorageError, Vote
 
 LOCK_WAIT_SECONDS = 2.0  # how long a write waits for another process before giving up
+QUESTION_INSERT = (
+    "INSERT INTO questions (id, asked_at, question, grouping, topic_id, confidence, kind, chapter_id, source)"
+    " VALUES "
+)
+QUESTION_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+# Questions written by one INSERT: 9 parameters each, far below SQLite's 32,766 parameters a statement.
+QUESTIONS_PER_INSERT = 500
 ITER_CHUNK_SIZE = 64  # rows aiosqlite fetches at a time when a cursor is iterated (its default)
 
 # Migration N brings a database from user_version N-1 to N. Append, never edit a shipped one.
@@ -194,21 +202,14 @@ class SqliteStore:
     # --- the question log ----------------------------------------------------------------------
 
     async def log_question(self, entry: LoggedQuestion) -> int | None:
-        return await self._write(
-            "INSERT INTO questions (id, asked_at, question, grouping, topic_id, confidence, kind,"
-            " chapter_id, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                entry.id,  # NULL: SQLite numbers the row
-                _stamp(entry.asked_at),
-                entry.question,
-                grouping_key(entry.question),
-                entry.topic_id,
-                entry.confidence,
-                entry.kind,
-                entry.chapter_id,
-                entry.source,
-            ),
-        )
+        return await self._write(QUESTION_INSERT + QUESTION_VALUES, _question_row(entry))
+
+    async def log_questions(self, entries: Sequence[LoggedQuestion]) -> None:
+        # One statement, so one transaction and one trip to aiosqlite's thread, for many questions.
+        for start in range(0, len(entries), QUESTIONS_PER_INSERT):
+            chunk = entries[start : start + QUESTIONS_PER_INSERT]
+            rows = ", ".join([QUESTION_VALUES] * len(chunk))
+            await self._write(QUESTION_INSERT + rows, tuple(v for e in chunk for v in _question_row(e)))
 
     async def record_vote(self, vote: Vote) -> None:
         question_id = vote.question_id
@@ -315,6 +316,20 @@ class SqliteStore:
 
     async def remove_pin(self, channel_id: int, topic_id: str) -> None:
         await self._write("DELETE FROM pins WHERE channel_id = ? AND topic_id = ?", (channel_id, topic_id))
+
+
+def _question_row(entry: LoggedQuestion) -> tuple[Any, ...]:
+    return (
+        entry.id,  # NULL: SQLite numbers the row
+        _stamp(entry.asked_at),
+        entry.question,
+        grouping_key(entry.question),
+        entry.topic_id,
+        entry.confidence,
+        entry.kind,
+        entry.chapter_id,
+        entry.source,
+    )
 
 
 def _pin(row: sqlite3.Row) -> PinRecord:

@@ -129,6 +129,7 @@ class Knowledge(commands.Cog):
         """The question log of the last `days` days, or None after telling the moderator why not."""
         problem = self.bot.store.problem
         if problem is None:
+            await self.bot.write_questions()  # the last questions asked count too
             try:
                 return await self.bot.store.report(self.bot.clock() - dt.timedelta(days=days))
             except StorageError as error:
