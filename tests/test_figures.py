@@ -87,10 +87,15 @@ def test_the_reply_says_what_it_read_and_what_it_assumed(advisor: Advisor) -> No
     assert "full time (40 hours a week)" in full_time and "$39,000 a year" in full_time
 
 
-def test_a_missing_input_is_asked_for(advisor: Advisor) -> None:
-    reply = advisor.ask("how much would i make at 70 cents a chart working 40 hours a week?").reply
-    assert reply.kind == "figures"
-    assert "how many charts you code an hour" in reply.body
+def test_a_missing_input_is_asked_for_under_the_topic_that_answers(advisor: Advisor) -> None:
+    answer = advisor.ask("how much would i make at 70 cents a chart working 40 hours a week?")
+    assert answer.answered and answer.reply.kind == "answer"  # the per-chart maths, then the question
+    assert answer.reply.body.endswith(
+        "**Your figures:** I read: $0.70 a chart; 40 hours a week. To work it out, tell me how many "
+        "charts you code an hour (or minutes a chart), or use `/earnings`."
+    )
+    alone = advisor.ask("at 45c per chart how much is that").reply  # no topic answers: the question alone
+    assert alone.kind == "figures" and "how many charts you code an hour" in alone.body
 
 
 def test_an_impossible_pace_gets_a_clear_message(advisor: Advisor) -> None:

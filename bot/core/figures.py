@@ -328,6 +328,11 @@ class Computed:
     needed: tuple[tuple[str, str], ...] = ()  # (what, how much) to reach the target
     problem: str | None = None  # an impossible input, in the student's terms
 
+    @property
+    def incomplete(self) -> bool:
+        """Nothing could be worked out: the pace or the rate is still missing (see Figures.missing)."""
+        return self.earnings is None and not self.needed and self.contractor is None and self.problem is None
+
     def as_dict(self) -> dict[str, Any]:
         """`ask --json`'s `figures`: the keys of `earnings --json`, plus what was read, assumed and needed."""
         data: dict[str, Any] = self.earnings.as_dict() if self.earnings else {}
