@@ -94,7 +94,7 @@ def test_a_missing_input_is_asked_for_under_the_topic_that_answers(advisor: Advi
         "**Your figures:** I read: $0.70 a chart; 40 hours a week. To work it out, tell me how many "
         "charts you code an hour (or minutes a chart), or use `/earnings`."
     )
-    alone = advisor.ask("at 45c per chart how much is that").reply  # no topic answers: the question alone
+    alone = advisor.ask("what do i make at 45c").reply  # no topic answers it: the question alone
     assert alone.kind == "figures" and "how many charts you code an hour" in alone.body
 
 
