@@ -17,7 +17,7 @@ import math
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,11 @@ class TopicWords:
                 for token, pairs in data["weights"].items()
             },
         )
+
+    @cached_property
+    def known(self) -> frozenset[str]:
+        """The topics it was fitted with."""
+        return frozenset(self.topics)
 
     def probabilities(self, tokens: Iterable[str]) -> dict[str, float]:
         """P(topic | message) for every topic it knows; {} when it was not fitted."""

@@ -670,9 +670,11 @@ class SearchIndex:
         norm = math.sqrt(sum(w * w for w in group_weight)) or 1.0  # unknown words count against a match
         likelihood = self._phrasing_likelihood(groups, candidates)
         named = self.named_topics(question) if self._named_by_first else set()
-        said = self.decline.topic_words.probabilities(self.analyzer.wording_tokens(question))
-        if any(self.documents[number].id not in said for number in candidates):
-            said = {}  # a topic it was not fitted with is among them: rank without it, fairly
+        topic_words = self.decline.topic_words
+        # A topic it was not fitted with among the candidates (one a moderator added since, or
+        # another knowledge base): rank without it, so that topic is not held back.
+        fitted = all(self.documents[number].id in topic_words.known for number in candidates)
+        said = topic_words.probabilities(self.analyzer.wording_tokens(question)) if fitted else {}
         evidence = []
         for number in candidates:
             head_terms = self._phrasings(number).head
