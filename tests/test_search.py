@@ -130,7 +130,7 @@ def test_the_topic_word_model_ranks_only_among_topics_it_was_fitted_with(advisor
     fitted = advisor.index.ranked(question)
     best = advisor.index.documents[fitted[0].number].id
     assert best in ("entry-level-pay", "realistic-expectations")  # its words say so, not "networking"
-    assert any(e.topic_words > 0.5 for e in fitted)
+    assert any(e.topic_words > 0 for e in fitted)
     added = Document(  # a topic a moderator added after the model was fitted
         "first-year-income",
         "First-year income",
