@@ -68,6 +68,11 @@ ANSWERS = [
     ("how much is $750 a week per month?", "$3,250"),  # 750 x 52 / 12
     ("i need 18 an hour, they pay 60 cents a chart. how many charts an hour?", "**30**"),  # 18 / 0.60
     ("150 charts in a 7.5-hour day at $0.60 each, what's the hourly?", "$12 an hour"),  # 20/h x 0.60
+    ("each one takes me about 6 minutes and pays 90 cents, what's that a week full time", "$360 a week"),
+    (
+        "one chart every 3 minutes at $0.50 per chart, full time, yearly?",
+        "$20,800 a year",
+    ),  # 20 x .5 x 40 x 52
 ]
 
 
@@ -112,7 +117,7 @@ def test_a_target_gives_the_charts_and_hours_it_needs(advisor: Advisor) -> None:
     computed = compute(figures, advisor.kb.se_tax, year=2026)
     needed = dict(computed.needed)
     assert needed["Charts a year for $50,000 a year"] == "71,429"  # 50000 / 0.70, rounded up
-    assert needed["Hours a week at 25 charts an hour"] == "54.9"  # 50000 / 52 / 0.70 / 25
+    assert needed["Hours a week at 25 charts an hour"] == "54.9 hours"  # 50000 / 52 / 0.70 / 25
 
 
 def test_an_amount_alone_is_given_over_the_other_periods(advisor: Advisor) -> None:
