@@ -4,7 +4,7 @@
 
 Needs the `dev` extra (scikit-learn). Examples, each a message, the features of the topic ranked first
 and whether it is on-topic; and, for an on-topic one, whether answering with that topic is right:
-- the blind TUNING sets (benchmarks/blind/tuning.yaml, tuning-c/-d/-e.yaml): right means the
+- the blind TUNING sets (benchmarks/blind/tuning.yaml, tuning-c/-d/-e/-f.yaml): right means the
   reply contains the fact asked for. The test half (test.yaml) is never read here.
 - the topics' own phrasings, each held out of its topic (leave-one-out): right when its topic ranks first;
 - benchmarks/calibration_off_topic.yaml (off-topic) and calibration_long_questions.yaml (right when
@@ -18,6 +18,10 @@ search's evidence and it, their number chosen by 5-fold cross-validation. The th
 that, on cross-validated probabilities, gets the tuning messages right most often while declining at
 least MIN_DECLINE of all off-topic examples (the tuning sets' and the calibration set's). Prints what
 it chose; --write saves it.
+
+First, and used by everything above, the topic word model (TopicWords): a multinomial logistic
+regression from a message's word tokens to its topic, on the topics' phrasings and the tuning
+messages labelled with one topic, saved in the same file. Refit both after large knowledge edits.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from bot.core.advisor import Advisor
-from bot.core.decline import MODEL_FILE, DeclineModel
+from bot.core.decline import MODEL_FILE, DeclineModel, TopicWords
 from bot.core.evaluation import load_blind
 from bot.core.figures import read_figures
 from bot.core.knowledge import load_knowledge
@@ -66,10 +70,17 @@ FEATURES = (
     "jargon",
     "jargon_share",
     "named",
+    "topic_words",
     "wording",  # the word model's probability, from SearchIndex.search (not Evidence.features)
 )
 EVIDENCE = FEATURES[:-1]
-TUNING_SETS = ("tuning.yaml", "tuning-c.yaml", "tuning-d.yaml", "tuning-e.yaml")  # never test.yaml
+TUNING_SETS = (
+    "tuning.yaml",
+    "tuning-c.yaml",
+    "tuning-d.yaml",
+    "tuning-e.yaml",
+    "tuning-f.yaml",
+)  # never test.yaml
 TUNING_WEIGHT = 3.0  # the tuning half is how students really write; the phrasings are tidier
 MIN_DECLINE = 0.95
 # Placeholder while fitting: every feature is read, nothing is decided.
@@ -77,6 +88,8 @@ UNFITTED = DeclineModel(FEATURES, (), 0.0, 0.0, 0.5)
 TREE_COUNTS = (60, 100, 150)  # chosen by cross-validation
 LEARNING_RATE = 0.1
 WORDING_C = 0.5  # the word model's regularisation (inverse): few examples for many words
+TOPIC_WORDS_C = 1.0  # the topic word model's: chosen leaving each tuning set out in turn
+TOPIC_WORD_MIN = 0.02  # smaller weights are left out of the file: they move nothing
 
 
 def features_of(index: SearchIndex, question: str) -> tuple[list[float], str | None]:
@@ -126,7 +139,7 @@ def examples(advisor: Advisor) -> tuple[list[list[float]], list[int], list[str],
                 examples=tuple(e for e in document.examples if e != question),
             )
             others = [*documents[:position], held_out, *documents[position + 1 :]]
-            row, top = features_of(build_index(advisor.kb, others, UNFITTED), question)
+            row, top = features_of(build_index(advisor.kb, others, advisor.index.decline), question)
             add(row, int(top == document.id), "phrasings", text=question)
     for question in yaml.safe_load((HERE / "calibration_off_topic.yaml").read_text(encoding="utf-8")):
         add(features_of(index, question)[0], 0, "off-topic", True, question)
@@ -134,6 +147,40 @@ def examples(advisor: Advisor) -> tuple[list[list[float]], list[int], list[str],
         row, top = features_of(index, item["q"])
         add(row, int(top == item["expect"]), "long", text=item["q"])
     return rows, labels, origin, off, texts
+
+
+def topic_words(advisor: Advisor) -> dict[str, Any]:
+    """The topic word model (bot/core/decline.py TopicWords), fitted on the topics' phrasings and the
+    tuning sets' on-topic messages that name one topic, as its JSON form."""
+    analyzer = advisor.index.analyzer
+    tokens: list[set[str]] = []
+    topics: list[str] = []
+    for topic in advisor.kb.topics.values():
+        for text in (topic.title, *topic.questions, *topic.aliases):
+            tokens.append(analyzer.wording_tokens(text))
+            topics.append(topic.id)
+    for case in [case for name in TUNING_SETS for case in load_blind(HERE / "blind" / name)]:
+        text = clean_message(case.question)
+        (topic,) = case.topics if len(case.topics) == 1 else (None,)
+        if case.kind == "on-topic" and topic in advisor.kb.topics and read_figures(text) is None:
+            tokens.append(analyzer.wording_tokens(text))
+            topics.append(topic)
+    vectorizer = CountVectorizer(analyzer=sorted, binary=True)
+    model = LogisticRegression(C=TOPIC_WORDS_C, max_iter=3000).fit(vectorizer.fit_transform(tokens), topics)
+    weights = {}
+    for column, token in enumerate(vectorizer.get_feature_names_out()):
+        pairs = [
+            [row, round(float(w), 4)]
+            for row, w in enumerate(model.coef_[:, column])
+            if abs(w) >= TOPIC_WORD_MIN
+        ]
+        if pairs:
+            weights[str(token)] = pairs
+    return {
+        "topics": [str(t) for t in model.classes_],
+        "intercepts": [round(float(v), 4) for v in model.intercept_],
+        "weights": weights,
+    }
 
 
 def _threshold(
@@ -194,7 +241,9 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help=f"save the model to {MODEL_FILE}")
     args = parser.parse_args()
 
-    advisor = Advisor(load_knowledge(default_knowledge_dir()), UNFITTED)
+    knowledge = load_knowledge(default_knowledge_dir())
+    ranking = topic_words(Advisor(knowledge, UNFITTED))
+    advisor = Advisor(knowledge, replace(UNFITTED, topic_words=TopicWords.from_dict(ranking)))
     rows, labels, origin, off, texts = examples(advisor)
     tokens = [advisor.index.analyzer.wording_tokens(clean_message(text)) for text in texts]
     right, off_topic = np.array(labels), np.array(off)
@@ -230,6 +279,7 @@ def main() -> int:
         "init": round(math.log(prior / (1 - prior)), 6),
         "threshold": round(chosen[1], 2),
         "fitted_on": {name: origin.count(name) for name in dict.fromkeys(origin)},
+        "topic_words": ranking,
         "wording": {
             "intercept": round(float(words_model.intercept_[0]), 6),
             "weights": {

@@ -68,6 +68,11 @@ ANSWERS = [
     ("how much is $750 a week per month?", "$3,250"),  # 750 x 52 / 12
     ("i need 18 an hour, they pay 60 cents a chart. how many charts an hour?", "**30**"),  # 18 / 0.60
     ("150 charts in a 7.5-hour day at $0.60 each, what's the hourly?", "$12 an hour"),  # 20/h x 0.60
+    ("each one takes me about 6 minutes and pays 90 cents, what's that a week full time", "$360 a week"),
+    (
+        "one chart every 3 minutes at $0.50 per chart, full time, yearly?",
+        "$20,800 a year",
+    ),  # 20 x .5 x 40 x 52
 ]
 
 
@@ -87,10 +92,15 @@ def test_the_reply_says_what_it_read_and_what_it_assumed(advisor: Advisor) -> No
     assert "full time (40 hours a week)" in full_time and "$39,000 a year" in full_time
 
 
-def test_a_missing_input_is_asked_for(advisor: Advisor) -> None:
-    reply = advisor.ask("how much would i make at 70 cents a chart working 40 hours a week?").reply
-    assert reply.kind == "figures"
-    assert "how many charts you code an hour" in reply.body
+def test_a_missing_input_is_asked_for_under_the_topic_that_answers(advisor: Advisor) -> None:
+    answer = advisor.ask("how much would i make at 70 cents a chart working 40 hours a week?")
+    assert answer.answered and answer.reply.kind == "answer"  # the per-chart maths, then the question
+    assert answer.reply.body.endswith(
+        "**Your figures:** I read: $0.70 a chart; 40 hours a week. To work it out, tell me how many "
+        "charts you code an hour (or minutes a chart), or use `/earnings`."
+    )
+    alone = advisor.ask("what do i make at 45c").reply  # no topic answers it: the question alone
+    assert alone.kind == "figures" and "how many charts you code an hour" in alone.body
 
 
 def test_an_impossible_pace_gets_a_clear_message(advisor: Advisor) -> None:
@@ -107,7 +117,7 @@ def test_a_target_gives_the_charts_and_hours_it_needs(advisor: Advisor) -> None:
     computed = compute(figures, advisor.kb.se_tax, year=2026)
     needed = dict(computed.needed)
     assert needed["Charts a year for $50,000 a year"] == "71,429"  # 50000 / 0.70, rounded up
-    assert needed["Hours a week at 25 charts an hour"] == "54.9"  # 50000 / 52 / 0.70 / 25
+    assert needed["Hours a week at 25 charts an hour"] == "54.9 hours"  # 50000 / 52 / 0.70 / 25
 
 
 def test_an_amount_alone_is_given_over_the_other_periods(advisor: Advisor) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.advisor import Advisor
-from bot.core.search import normalize, words
+from bot.core.search import Document, build_index, normalize, topic_documents, words
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +123,19 @@ def test_the_question_after_a_story_is_answered_alone_only_on_a_topic_the_story_
         "bill for $860 for his knee scan anyway. Do I actually have to pay it?"
     )
     assert not advisor.ask(patient).answered  # not the pay topics, though "pay" is in the question
+
+
+def test_the_topic_word_model_ranks_only_among_topics_it_was_fitted_with(advisor: Advisor) -> None:
+    question = "can i make 60k my first year coding"
+    fitted = advisor.index.ranked(question)
+    best = advisor.index.documents[fitted[0].number].id
+    assert best in ("entry-level-pay", "realistic-expectations")  # its words say so, not "networking"
+    assert any(e.topic_words > 0 for e in fitted)
+    added = Document(  # a topic a moderator added after the model was fitted
+        "first-year-income",
+        "First-year income",
+        {"title": "First-year income", "answer": "coding first year pay"},
+        (),
+    )
+    index = build_index(advisor.kb, [*topic_documents(advisor.kb), added])
+    assert all(e.topic_words == 0.0 for e in index.ranked(question))  # ranked without it, fairly

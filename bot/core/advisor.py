@@ -121,6 +121,12 @@ class Advisor:
         figures = read_figures(text)
         if figures is not None:
             computed = compute(figures, self.kb.se_tax)
+            if computed.incomplete:
+                # "1099 at 65c a chart, is that normal?": a topic answers it; the pace is asked for.
+                result = self.index.search(text)
+                if result.answered:
+                    reply = replies.ask_reply(self.kb, result, place)
+                    return Answer(result, replies.with_figures_asked(reply, computed))
             return Answer(SearchResult(text, (), 1.0, True), replies.figures_reply(computed), computed)
         unknown = [name for name in credential_names(text) if self.index.is_unknown_name(name.casefold())]
         if unknown:

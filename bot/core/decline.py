@@ -1,21 +1,23 @@
-"""The fitted decline model: whether a message is one the knowledge base answers, as a probability.
+"""The fitted models: whether a message is one the knowledge base answers, and which topic its words mean.
 
-Two small fitted parts. A bag-of-words logistic regression ("wording") reads who is asking and about
+The decline model has two small fitted parts. A bag-of-words logistic regression ("wording") reads who is asking and about
 what: "my claim got denied" is a patient, "best hvac certification" another trade, "cpc cost" ours.
 Gradient-boosted decision trees then weigh it with the evidence the search already computes (how
 much of the message the best topic's words cover, how close it is to a moderator's phrasing, how far
 ahead of the runner-up it is, how much of the message is unknown, out of scope or the field's
 jargon). Both were fitted by benchmarks/fit_decline.py on the blind tuning sets, the topics' own
 phrasings and off-topic examples; here only their numbers are loaded, from decline_model.json.
+The same file holds the topic word model (TopicWords), a ranking signal fitted on the same messages.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +56,52 @@ class Wording:
 
 
 @dataclass(frozen=True)
+class TopicWords:
+    """A multinomial logistic regression over a message's word tokens: which topic it asks about.
+
+    Fitted on the topics' phrasings and the blind tuning messages, so it knows how students word
+    what each topic answers ("can i make 60k my first year" is starting pay). It knows the topics
+    it was fitted with, by id; the search leaves it out for a question whose candidates include a
+    topic it does not know (one a moderator added since)."""
+
+    topics: tuple[str, ...] = ()
+    intercepts: tuple[float, ...] = ()
+    # token -> (topic numbers, weights): two arrays a token, so a cached index loads quickly
+    weights: Mapping[str, tuple[array[int], array[float]]] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TopicWords:
+        """The model from its JSON form: topics, intercepts, and token -> [[topic index, weight], ...]."""
+        return cls(
+            tuple(str(t) for t in data["topics"]),
+            tuple(float(v) for v in data["intercepts"]),
+            {
+                str(token): (array("H", (int(t) for t, _ in pairs)), array("d", (float(w) for _, w in pairs)))
+                for token, pairs in data["weights"].items()
+            },
+        )
+
+    @cached_property
+    def known(self) -> frozenset[str]:
+        """The topics it was fitted with."""
+        return frozenset(self.topics)
+
+    def probabilities(self, tokens: Iterable[str]) -> dict[str, float]:
+        """P(topic | message) for every topic it knows; {} when it was not fitted."""
+        if not self.topics:
+            return {}
+        z = list(self.intercepts)
+        for token in set(tokens):
+            if (found := self.weights.get(token)) is not None:
+                for topic, weight in zip(*found, strict=True):
+                    z[topic] += weight
+        top = max(z)
+        exp = [math.exp(v - top) for v in z]
+        total = sum(exp)
+        return {topic: value / total for topic, value in zip(self.topics, exp, strict=True)}
+
+
+@dataclass(frozen=True)
 class DeclineModel:
     """The fitted decline model: a probability that the best topic answers a message, and the threshold to answer."""
 
@@ -62,9 +110,9 @@ class DeclineModel:
     learning_rate: float
     init: float  # log-odds before any tree
     threshold: float  # answer when the probability is at least this
-    wording: Wording = field(
-        default_factory=Wording
-    )  # the feature "wording"; unfitted: 0.5 for every message
+    # The feature "wording" (unfitted: 0.5 for every message), and a ranking signal (unfitted: none).
+    wording: Wording = field(default_factory=Wording)
+    topic_words: TopicWords = field(default_factory=TopicWords)
 
     def probability(self, values: Mapping[str, float]) -> float:
         """P(the best topic answers the message), from the named feature values."""
@@ -110,6 +158,7 @@ class DeclineModel:
             )
             if "wording" in data
             else Wording(),
+            topic_words=TopicWords.from_dict(data["topic_words"]) if "topic_words" in data else TopicWords(),
         )
 
 

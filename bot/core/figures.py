@@ -68,8 +68,9 @@ _AFTER_HOURS = re.compile(
 _AFTER_WEEKS = re.compile(r"\s*(?:weeks?|wks?)\b\s*(?P<off>off|of vacation|pto|unpaid)?")
 _AFTER_PERIOD = re.compile(rf"(?:{_PER}|\s*)(?:{_PERIOD})")
 _CHART_TAKES = re.compile(
-    rf"{_CHART}\s+(?:(?:should|would|will|can|usually|typically|normally)\s+)?takes?\s+(?:me\s+)?"
-    r"(?:about\s+|around\s+|like\s+|roughly\s+|~\s*)?$"
+    rf"(?:{_CHART}|\beach(?: one)?|\bone)\s+(?:(?:should|would|will|can|usually|typically|normally)\s+)?takes?\s+"
+    r"(?:me\s+)?(?:about\s+|around\s+|like\s+|roughly\s+|~\s*)?$"
+    rf"|{_CHART}\s+(?:every|each)\s+$"  # "one chart every 2 minutes"
 )
 # "100 charts in a 7.5-hour day": a pace over a working day of a given length.
 _AFTER_PACE_IN_DAY = re.compile(
@@ -328,6 +329,11 @@ class Computed:
     needed: tuple[tuple[str, str], ...] = ()  # (what, how much) to reach the target
     problem: str | None = None  # an impossible input, in the student's terms
 
+    @property
+    def incomplete(self) -> bool:
+        """Nothing could be worked out: the pace or the rate is still missing (see Figures.missing)."""
+        return self.earnings is None and not self.needed and self.contractor is None and self.problem is None
+
     def as_dict(self) -> dict[str, Any]:
         """`ask --json`'s `figures`: the keys of `earnings --json`, plus what was read, assumed and needed."""
         data: dict[str, Any] = self.earnings.as_dict() if self.earnings else {}
@@ -391,7 +397,9 @@ def _needed(figures: Figures, hours: float, weeks: float) -> tuple[tuple[str, st
         if target.period != "week":
             out.append(("That is, charts a week", number(math.ceil(weekly / rate - 1e-9))))
         if pace:
-            out.append((f"Hours a week at {number(pace)} charts an hour", _decimal(weekly / rate / pace)))
+            out.append(
+                (f"Hours a week at {number(pace)} charts an hour", f"{_decimal(weekly / rate / pace)} hours")
+            )
         else:
             out.append((f"Charts an hour over {hours:g} hours a week", _decimal(weekly / rate / hours)))
     elif pace:

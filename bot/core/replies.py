@@ -8,7 +8,7 @@ text. Nothing here knows Discord beyond the documented size limits the model alr
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.core.earnings import Earnings, EarningsAnswer
@@ -149,6 +149,17 @@ def greeting_reply(thanks: bool = False) -> Reply:
     )
 
 
+def _ask_for_the_rest(computed: Computed) -> str:
+    f = computed.figures
+    read = "I read: " + "; ".join(f.read) + "." if f.read else ""
+    return f"{read} To work it out, tell me {' and '.join(f.missing)}, or use `/earnings`."
+
+
+def with_figures_asked(reply: Reply, computed: Computed) -> Reply:
+    """A topic's reply to a message that also gave some numbers, asking for the ones still missing."""
+    return replace(reply, body=f"{reply.body}\n\n**Your figures:** {_ask_for_the_rest(computed)}")
+
+
 def figures_reply(computed: Computed) -> Reply:
     """The arithmetic a message asked for, saying which numbers were read and which were assumed."""
     f = computed.figures
@@ -172,13 +183,8 @@ def figures_reply(computed: Computed) -> Reply:
         )
         return Reply(title=f"Self-employment tax: {money(c.se_tax)} a year", body=body, kind="figures")
     e = computed.earnings
-    if e is None and not computed.needed:
-        missing = " and ".join(f.missing)
-        return Reply(
-            title="I need one more number",
-            body=f"{read} To work it out, tell me {missing}, or use `/earnings`.",
-            kind="figures",
-        )
+    if computed.incomplete:
+        return Reply(title="I need one more number", body=_ask_for_the_rest(computed), kind="figures")
     fields: list[Field] = []
     headline = ""
     if e is not None:
