@@ -163,6 +163,8 @@ class DeclineModel:
 
 
 COMPILED_DEPTH_MAX = 40  # deeper trees are walked node by node (Python's parser nests only so far)
+# Trees compiled together: compiling all 150 at once held 5 MB at its peak, which the process kept.
+TREES_PER_FUNCTION = 10
 
 
 def _compiled(trees: Sequence[Tree], width: int) -> Callable[[Sequence[float]], tuple[float, ...]] | None:
@@ -181,15 +183,27 @@ def _compiled(trees: Sequence[Tree], width: int) -> Callable[[Sequence[float]], 
         above = tree_expression(tree, tree.right[node], depth + 1)
         return f"({below} if x{tree.feature[node]} <= {_literal(tree.threshold[node])} else {above})"
 
+    names = "".join(f"x{i}, " for i in range(width))
+    parts: dict[str, Any] = {}
     try:
-        leaves = [tree_expression(tree, 0, 0) for tree in trees]
+        for start in range(0, len(trees), TREES_PER_FUNCTION):
+            leaves = ", ".join(
+                tree_expression(tree, 0, 0) for tree in trees[start : start + TREES_PER_FUNCTION]
+            )
+            parts[f"part{len(parts)}"] = _function(
+                f"def f(x):\n    {names}= x\n    return ({leaves},)\n", {}
+            )
     except (ValueError, IndexError):
         return None
-    names = "".join(f"x{i}, " for i in range(width))
-    source = f"def leaves(x):\n    {names}= x\n    return ({', '.join(leaves)},)\n"
-    namespace: dict[str, Any] = {}
-    exec(compile(source, "<decline trees>", "exec"), namespace)  # numbers only: see _literal
-    function: Callable[[Sequence[float]], tuple[float, ...]] = namespace["leaves"]
+    return _function(
+        f"def f(x):\n    return {' + '.join(f'{name}(x)' for name in parts) or '()'}\n", parts
+    )
+
+
+def _function(source: str, namespace: dict[str, Any]) -> Callable[[Sequence[float]], tuple[float, ...]]:
+    """The function `f` that `source` defines (numbers only, see _literal, and the functions named)."""
+    exec(compile(source, "<decline trees>", "exec"), namespace)
+    function: Callable[[Sequence[float]], tuple[float, ...]] = namespace["f"]
     return function
 
 
