@@ -190,14 +190,10 @@ def _compiled(trees: Sequence[Tree], width: int) -> Callable[[Sequence[float]], 
             leaves = ", ".join(
                 tree_expression(tree, 0, 0) for tree in trees[start : start + TREES_PER_FUNCTION]
             )
-            parts[f"part{len(parts)}"] = _function(
-                f"def f(x):\n    {names}= x\n    return ({leaves},)\n", {}
-            )
+            parts[f"part{len(parts)}"] = _function(f"def f(x):\n    {names}= x\n    return ({leaves},)\n", {})
     except (ValueError, IndexError):
         return None
-    return _function(
-        f"def f(x):\n    return {' + '.join(f'{name}(x)' for name in parts) or '()'}\n", parts
-    )
+    return _function(f"def f(x):\n    return {' + '.join(f'{name}(x)' for name in parts) or '()'}\n", parts)
 
 
 def _function(source: str, namespace: dict[str, Any]) -> Callable[[Sequence[float]], tuple[float, ...]]:

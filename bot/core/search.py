@@ -268,7 +268,7 @@ class Evidence:
 class _Phrasings:
     """A topic's example phrasings (title, questions, aliases) as the question is compared with them."""
 
-    containing: dict[str, tuple[int, ...]]  # each term -> the phrasings having it, by position
+    containing: dict[str, list[int]]  # each term -> the phrasings having it, by position
     head: frozenset[str]  # every term of them
     counts: Counter[str]  # term counts over them, for the word model
     norms: list[float | None]  # each one's idf-weighted length (None: a term without idf)
@@ -454,13 +454,26 @@ class SearchIndex:
         first = self._first_example[number]
         norms = [None if math.isnan(n) else n for n in self._example_norms[first : first + len(ids)]]
         return _Phrasings(
-            _containing(frozenset(self._names[i] for i in terms) for terms in ids),
+            self._containing(ids),
             frozenset(counts),
             counts,
             norms,
             _LogCounts(counts),
             self._log_totals[number],
         )
+
+    def _containing(self, phrasings: list[array[int]]) -> dict[str, list[int]]:
+        """Each term of a topic's phrasings (their term numbers) -> the positions of those having it."""
+        found: dict[str, list[int]] = {}
+        for position, terms in enumerate(phrasings):
+            for term in set(terms):
+                name = self._names[term]
+                positions = found.get(name)
+                if positions is None:
+                    found[name] = [position]
+                else:
+                    positions.append(position)
+        return found
 
     def _phrased_as(self, terms: list[str]) -> set[int]:
         """The topics with an example phrasing of exactly these terms."""
@@ -818,15 +831,6 @@ class _Dense:
 
     def rows(self, numbers: Iterable[int]) -> dict[int, list[float]]:
         return {n: [0.0 if scores is None else scores.item(n) for scores in self._groups] for n in numbers}
-
-
-def _containing(phrasings: Iterable[frozenset[str]]) -> dict[str, tuple[int, ...]]:
-    """Each term -> the positions of the phrasings that have it."""
-    found: dict[str, list[int]] = defaultdict(list)
-    for position, terms in enumerate(phrasings):
-        for term in terms:
-            found[term].append(position)
-    return {term: tuple(positions) for term, positions in found.items()}
 
 
 def topic_documents(kb: KnowledgeBase) -> list[Document]:
