@@ -107,6 +107,7 @@ class World:
 
     def create(self, maintenance_interval: float | None = None) -> AdvisorBot:
         bot = create_bot(self.settings(), Advisor.from_directory(self.knowledge), self.clock)
+        bot.question_log_delay = 0.05  # written a moment after the answer, not the second a server waits
         if maintenance_interval is not None:
             bot.maintenance_interval = maintenance_interval
         assert isinstance(bot, AdvisorBot)

@@ -152,8 +152,8 @@ async def test_questions_logged_together_fail_with_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "log.sqlite3"
-    store = await SqliteStore.open(path)
     monkeypatch.setattr(sqlite_store, "LOCK_WAIT_SECONDS", 0.1)
+    store = await SqliteStore.open(path)
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another program writing for longer than the store waits
     try:
