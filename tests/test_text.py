@@ -52,6 +52,14 @@ def test_greetings_and_thanks_get_a_short_reply(message: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("message", "thanks"), [("hey thank u so much", True), ("ty!!", True), ("hello there", False)]
+)
+def test_thanks_get_a_you_are_welcome_and_hellos_a_hello(message: str, thanks: bool) -> None:
+    title = Advisor.from_directory().ask(message).reply.title
+    assert title.startswith("You're welcome") is thanks
+
+
+@pytest.mark.parametrize(
     "message", ["hi, what is the cpc", "thanks but how do i remove the a", "x", "hii im new"]
 )
 def test_a_greeting_with_a_question_is_not_just_a_greeting(message: str) -> None:

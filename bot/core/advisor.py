@@ -23,7 +23,7 @@ from bot.core.knowledge.paths import default_knowledge_dir
 from bot.core.knowledge.templates import Place
 from bot.core.limits import CHOICES_MAX
 from bot.core.search import Match, SearchIndex, SearchResult, build_index
-from bot.core.text import clean_message, credential_names, is_greeting, question_part
+from bot.core.text import clean_message, credential_names, is_greeting, is_thanks, question_part
 from bot.core.tools import audit_risk, course_check, credential_fit
 from bot.core.tools.course_check import CourseInputError, CourseOffer, CourseVerdict
 from bot.core.tools.credential_fit import Fit, FitInputError
@@ -116,8 +116,7 @@ class Advisor:
         """Answer a student's message: a greeting, figures it asks to compute, or the best topic."""
         text = clean_message(question)
         if is_greeting(text):
-            thanks = text.casefold().startswith(("th", "ty", "appreciate", "cheers"))
-            return Answer(SearchResult(text, (), 0.0, False), replies.greeting_reply(thanks))
+            return Answer(SearchResult(text, (), 0.0, False), replies.greeting_reply(is_thanks(text)))
         figures = read_figures(text)
         if figures is not None:
             computed = compute(figures, self.kb.se_tax)

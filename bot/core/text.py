@@ -102,6 +102,14 @@ def question_part(text: str) -> str:
     return " ".join([s for s in sentences if "?" in s] or sentences[-1:])
 
 
+_THANKS = re.compile(r"\b(?:thanks?|thx|ty|tysm|appreciate|cheers)\b")
+
+
+def is_thanks(text: str) -> bool:
+    """A greeting that thanks ("hey thank u so much"), for a you're-welcome rather than a hello."""
+    return _THANKS.search(text.casefold()) is not None
+
+
 def is_greeting(text: str) -> bool:
     """A hello or a thank-you with nothing else in it ("hi", "thanks!!", "good morning everyone")."""
     return _GREETING.match(text.casefold().strip()) is not None
