@@ -271,21 +271,6 @@ def read_figures(message: str) -> Figures | None:
     return figures if _worth_computing(figures, text) else None
 
 
-def _chart_words() -> tuple[str, ...]:
-    return (
-        "chart",
-        "charts",
-        "record",
-        "records",
-        "encounter",
-        "encounters",
-        "note",
-        "notes",
-        "case",
-        "cases",
-    )
-
-
 def _set_rate(figures: Figures, value: float, spans: list[tuple[int, int]], span: tuple[int, int]) -> None:
     if figures.pay_per_chart is None:
         figures.pay_per_chart = value
