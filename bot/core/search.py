@@ -640,8 +640,9 @@ class SearchIndex:
             best = max(best, dot / (norm * other))
         return best
 
-    def candidates(self, question: str) -> list[Evidence]:
-        """The topics worth considering for a question, with what speaks for each of them."""
+    def candidates(self, question: str, tokens: set[str] | None = None) -> list[Evidence]:
+        """The topics worth considering for a question, with what speaks for each of them
+        (`tokens`: its Analyzer.wording_tokens, when the caller has them already)."""
         groups = list(dict.fromkeys(self.query_groups(question)))
         if not groups or not self.documents:
             return []
@@ -695,7 +696,7 @@ class SearchIndex:
         # A topic it was not fitted with among the candidates (one a moderator added since, or
         # another knowledge base): rank without it, so that topic is not held back.
         fitted = all(self.documents[number].id in topic_words.known for number in candidates)
-        said = topic_words.probabilities(self.analyzer.wording_tokens(question)) if fitted else {}
+        said = topic_words.probabilities(tokens or self.analyzer.wording_tokens(question)) if fitted else {}
         evidence = []
         for number in candidates:
             head_terms = self._phrasings(number).head
@@ -720,13 +721,14 @@ class SearchIndex:
             )
         return evidence
 
-    def ranked(self, question: str) -> list[Evidence]:
+    def ranked(self, question: str, tokens: set[str] | None = None) -> list[Evidence]:
         """The candidates, best first."""
-        return sorted(self.candidates(question), key=Evidence.relevance, reverse=True)
+        return sorted(self.candidates(question, tokens), key=Evidence.relevance, reverse=True)
 
     def search(self, question: str, limit: int = 5) -> SearchResult:
         """The best topics for a question, and whether the best one answers it (else decline)."""
-        ranked = self.ranked(question)
+        tokens = self.analyzer.wording_tokens(question)  # read by both fitted models: made once
+        ranked = self.ranked(question, tokens)
         if not ranked:
             return SearchResult(question, (), 0.0, False)
         matches = tuple(
@@ -738,7 +740,7 @@ class SearchIndex:
             for e in ranked[:limit]
         )
         features = ranked[0].features(ranked[1] if len(ranked) > 1 else None)
-        features["wording"] = self.decline.wording.probability(self.analyzer.wording_tokens(question))
+        features["wording"] = self.decline.wording.probability(tokens)
         confidence = self.decline.probability(features)
         said = self._phrased_as(self._analyse(" ".join(map(self._repair, words(question)))))
         if len(said) == 1 and ranked[0].number in said and not ranked[0].out_of_scope:
