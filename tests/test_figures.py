@@ -66,7 +66,10 @@ ANSWERS = [
     ("how much self employment tax on net earnings of $30,000?", "$4,238.87"),  # 4238.865, half-cent up
     ("i wanna make 3500 a month at 80 cents a chart, how many charts is that", "4,375"),  # 3500 / 0.80
     ("how much is $750 a week per month?", "$3,250"),  # 750 x 52 / 12
-    ("i need 18 an hour, they pay 60 cents a chart. how many charts an hour?", "**30**"),  # 18 / 0.60
+    ("i need 18 an hour, they pay 60 cents a chart. how many charts an hour?", "30 charts"),  # 18 / 0.60
+    ("target is $25 an hour, pay is 1.20 per chart, how many charts per hour", "21 charts"),  # 20.8 up
+    ("30 charts/hr, $0.60 each, but only 35 real hours a week. monthly?", "$2,730 a month"),  # x 52 / 12
+    ("i code 15 an hour at 95c, what do i make in an 8 hr day", "$114 a day"),  # 15 x .95 x 8
     ("150 charts in a 7.5-hour day at $0.60 each, what's the hourly?", "$12 an hour"),  # 20/h x 0.60
     ("each one takes me about 6 minutes and pays 90 cents, what's that a week full time", "$360 a week"),
     (
@@ -116,7 +119,7 @@ def test_a_target_gives_the_charts_and_hours_it_needs(advisor: Advisor) -> None:
     assert figures is not None
     computed = compute(figures, advisor.kb.se_tax, year=2026)
     needed = dict(computed.needed)
-    assert needed["Charts a year for $50,000 a year"] == "71,429"  # 50000 / 0.70, rounded up
+    assert needed["Charts a year for $50,000 a year"] == "71,429 charts"  # 50000 / 0.70, rounded up
     assert needed["Hours a week at 25 charts an hour"] == "54.9 hours"  # 50000 / 52 / 0.70 / 25
 
 

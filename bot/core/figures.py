@@ -63,7 +63,7 @@ _AFTER_PACE = re.compile(
 _RATE_BEFORE = re.compile(r"(?:\bat|\bx|@|\bpays?|\bpaid|\bfor|\bof)\s*$")
 _SCAM = re.compile(r"\bscam|too good to be true|\blegit\b|\bfake\b")
 _AFTER_HOURS = re.compile(
-    r"\s*(?:hours?|hrs?|h)\b(?:\s*(?:an?|per|/|each|every|in\s+(?:an?|the|one))?\s*(?P<unit>week|wk|day)\b)?"
+    r"\s*(?:(?:real|actual|billable|productive|working|paid|coding|work)\s+)?(?:hours?|hrs?|h)\b(?:\s*(?:an?|per|/|each|every|in\s+(?:an?|the|one))?\s*(?P<unit>week|wk|day)\b)?"
 )
 _AFTER_WEEKS = re.compile(r"\s*(?:weeks?|wks?)\b\s*(?P<off>off|of vacation|pto|unpaid)?")
 _AFTER_PERIOD = re.compile(rf"(?:{_PER}|\s*)(?:{_PERIOD})")
@@ -116,6 +116,7 @@ class Figures:
     charts_per_hour: float | None = None
     pay_per_chart: float | None = None
     hours_per_week: float | None = None
+    hours_per_day: float | None = None  # when the message counts in days ("an 8 hr day")
     weeks_per_year: float = DEFAULT_WEEKS_PER_YEAR
     target: Target | None = None
     se_tax_on: float | None = None  # a net amount whose self-employment tax is asked
@@ -169,7 +170,9 @@ def read_figures(message: str) -> Figures | None:
             "." in number_text
             and value < 5
             and (
-                _RATE_BEFORE.search(text[: match.start()]) or re.match(r"\s*(?:each|apiece|/\s*chart)", after)
+                _RATE_BEFORE.search(text[: match.start()])
+                or re.match(r"\s*(?:each|apiece)", after)
+                or _AFTER_PER_CHART.match(after)
             )
         ):
             _set_rate(figures, value, spans, match.span())
@@ -198,6 +201,7 @@ def read_figures(message: str) -> Figures | None:
                     f"{value:g} charts in a {day:g}-hour day ({value / day:.3g} charts an hour)"
                 )
                 if figures.hours_per_week is None:
+                    figures.hours_per_day = day
                     figures.hours_per_week = day * 5
                     figures.assumed.append(f"5 days a week ({day * 5:g} hours)")
             spans.append((match.start(), end + found.end()))
@@ -210,6 +214,7 @@ def read_figures(message: str) -> Figures | None:
         elif found := _AFTER_HOURS.match(after):
             if figures.hours_per_week is None:
                 if found.group("unit") == "day":
+                    figures.hours_per_day = value
                     figures.hours_per_week = value * 5
                     figures.read.append(f"{value:g} hours a day")
                     figures.assumed.append(f"5 days a week ({value * 5:g} hours)")
@@ -369,7 +374,7 @@ def _needed(figures: Figures, hours: float, weeks: float) -> tuple[tuple[str, st
     goal = f"{money(target.amount)} {per(target.period)}"
     if target.period == "hour":
         if rate:
-            return ((f"Charts an hour for {goal}", number(math.ceil(target.amount / rate - 1e-9))),)
+            return ((f"Charts an hour for {goal}", _charts(target.amount / rate)),)
         if pace:
             return ((f"Pay per chart for {goal}", money(target.amount / pace)),)
         return ()
@@ -378,9 +383,9 @@ def _needed(figures: Figures, hours: float, weeks: float) -> tuple[tuple[str, st
     )
     out: list[tuple[str, str]] = []
     if rate:
-        out.append((f"Charts a {target.period} for {goal}", number(math.ceil(target.amount / rate - 1e-9))))
+        out.append((f"Charts a {target.period} for {goal}", _charts(target.amount / rate)))
         if target.period != "week":
-            out.append(("That is, charts a week", number(math.ceil(weekly / rate - 1e-9))))
+            out.append(("That is, charts a week", _charts(weekly / rate)))
         if pace:
             out.append(
                 (f"Hours a week at {number(pace)} charts an hour", f"{_decimal(weekly / rate / pace)} hours")
@@ -394,6 +399,11 @@ def _needed(figures: Figures, hours: float, weeks: float) -> tuple[tuple[str, st
             if period != target.period:
                 out.append((f"{per(period).capitalize()} at {goal}", money(amount)))
     return tuple(out)
+
+
+def _charts(needed: float) -> str:
+    """Whole charts, rounded up: 20.8 charts is 21 to reach the goal."""
+    return f"{number(math.ceil(needed - 1e-9))} charts"
 
 
 def per(period: str) -> str:

@@ -188,8 +188,9 @@ def figures_reply(computed: Computed) -> Reply:
     fields: list[Field] = []
     headline = ""
     if e is not None:
-        values = {"hour": e.hourly, "week": e.weekly, "month": e.monthly, "year": e.annual}
-        asked = [p for p in ("hour", "week", "month", "year") if p in f.asked] or ["week", "year"]
+        # A day is a fifth of the week: the hours a day the message gave, or a 40-hour week's 8.
+        values = {"hour": e.hourly, "day": e.weekly / 5, "week": e.weekly, "month": e.monthly, "year": e.annual}
+        asked = [p for p in values if p in f.asked] or [*(["day"] if f.hours_per_day else []), "week", "year"]
         headline = "**" + ", ".join(f"{money(values[p])} {per(p)}" for p in asked) + "** gross. "
         if f.target is not None and f.target.period in values and not f.asks_needed:
             said = values[f.target.period]
