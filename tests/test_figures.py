@@ -26,6 +26,7 @@ READINGS = [
     ("each note should take about 5 minutes and pays 90 cents, full time, yearly?", 12, 0.90, 40),
     ("we do 120 charts in an 8-hour shift at $0.55 a chart, hourly?", 15, 0.55, 40),  # the day x 5
     ("90 charts in a 7.5 hr day at 70c, whats my hourly", 12, 0.70, 37.5),
+    ("25 charts an hour at a dollar each, 30 hours a week, weekly?", 25, 1.0, 30),
 ]
 
 
@@ -49,6 +50,7 @@ def test_pace_rate_and_hours_are_read(message: str, pace: float, rate: float, ho
         "what is icd-10-cm",
         "is $900 a week good for a new coder?",
         "i need 3000 a month to live on, is coding enough?",
+        "70 cents a chart but i'd lose my 401k match, worth it?",  # a retirement plan, not $401,000
     ],
 )
 def test_messages_that_ask_no_arithmetic_go_to_the_search(message: str) -> None:
@@ -70,6 +72,8 @@ ANSWERS = [
     ("target is $25 an hour, pay is 1.20 per chart, how many charts per hour", "21 charts"),  # 20.8 up
     ("30 charts/hr, $0.60 each, but only 35 real hours a week. monthly?", "$2,730 a month"),  # x 52 / 12
     ("i code 15 an hour at 95c, what do i make in an 8 hr day", "$114 a day"),  # 15 x .95 x 8
+    ("se tax if i net 25 an hour full time?", "$7,347.37"),  # 25 x 40 x 52 x .9235 x .153
+    ("25 charts/h at $0.80, what's my se tax for the year", "$5,877.89"),  # 41,600 x .9235 x .153
     ("150 charts in a 7.5-hour day at $0.60 each, what's the hourly?", "$12 an hour"),  # 20/h x 0.60
     ("each one takes me about 6 minutes and pays 90 cents, what's that a week full time", "$360 a week"),
     (

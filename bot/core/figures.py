@@ -85,6 +85,8 @@ _EARN_BEFORE = re.compile(
 _ASKS_NEEDED = re.compile(
     r"how many (?:charts?|records?|encounters?|hours?|hrs?)|how (?:long|fast)|what pace|\b(?:to|i) (?:need|want)|\bgoal\b|\btarget\b|\bto (?:make|clear|hit|reach|earn|gross)\b"
 )
+_ONE_DOLLAR = re.compile(r"\b(?:a|one)\s+(?:dollar|buck)\b")
+_RETIREMENT_PLAN = re.compile(r"\b(?:401|403|457)\s*\(?\s*[kb]\s*\)?(?![a-z])")
 _FORM_NUMBERS = {1040, 1099, 1096, 941, 940}  # "1099 self employment tax" names a form, not an amount
 _FULL_TIME = re.compile(r"\bfull[\s-]?time\b|\bft\b")
 _PART_TIME = re.compile(r"\bpart[\s-]?time\b")
@@ -124,6 +126,7 @@ class Figures:
     assumed: list[str] = field(default_factory=list)
     asked: set[Period] = field(default_factory=set)
     asks_needed: bool = False  # "how many hours...": the amount is a goal, not a figure to check
+    asks_se_tax: bool = False  # "what do i owe in se tax": the reply leads with it
 
     @property
     def missing(self) -> list[str]:
@@ -142,7 +145,8 @@ class Figures:
 
 def read_figures(message: str) -> Figures | None:
     """The earnings question in a message, or None when it gives nothing to compute."""
-    text = message.casefold().replace("’", "'")
+    # "at a dollar each" is a rate of $1; "401k" and "403(b)" are retirement plans, not amounts.
+    text = _RETIREMENT_PLAN.sub(" ", _ONE_DOLLAR.sub("$1", message.casefold().replace("’", "'")))
     if not re.search(r"\d", text):
         return None
     if _SCAM.search(text):
@@ -259,13 +263,28 @@ def read_figures(message: str) -> Figures | None:
         if small:
             amounts.remove(small[0])
             _set_rate(figures, small[0][0], spans, small[0][2])
-    if amounts:
+    figures.asks_se_tax = _SE_TAX.search(text) is not None
+    earns = figures.charts_per_hour is not None and figures.pay_per_chart is not None
+    if amounts and figures.asks_se_tax and earns:
+        # "20 an hour ... 20 charts at $1 each, what's my se tax": the pace and rate say the income.
+        spans.append(amounts[0][2])
+    elif amounts:
         value, period, span = amounts[0]
         spans.append(span)
-        if _SE_TAX.search(text):
-            factor = {"week": DEFAULT_WEEKS_PER_YEAR, "month": 12}.get(period or "year", 1)
+        if figures.asks_se_tax:
+            hours = figures.hours_per_week or FULL_TIME_HOURS
+            factor = {
+                "hour": hours * DEFAULT_WEEKS_PER_YEAR,
+                "day": hours / (figures.hours_per_day or HOURS_PER_DAY) * DEFAULT_WEEKS_PER_YEAR,
+                "week": DEFAULT_WEEKS_PER_YEAR,
+                "month": 12,
+            }.get(period or "year", 1)
             figures.se_tax_on = value * factor
-            figures.read.append(f"${value:,.0f} net a {period or 'year'}")
+            figures.read.append(f"{money(value)} net {per(period or 'year')}")
+            if period in ("hour", "day"):
+                if figures.hours_per_week is None:
+                    figures.assumed.append(f"full time, {FULL_TIME_HOURS:g} hours a week")
+                figures.assumed.append(f"{DEFAULT_WEEKS_PER_YEAR:g} weeks a year ({money(value * factor)} net)")
         else:
             named = period or _period_named(_outside(text, spans))
             period = named or ("year" if value >= 10000 else "week")

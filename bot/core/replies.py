@@ -198,6 +198,11 @@ def figures_reply(computed: Computed) -> Reply:
                 f"You mentioned {money(f.target.amount)} {per(f.target.period)}: at these numbers it is "
                 f"**{money(said)}** {per(f.target.period)}. "
             )
+        if f.asks_se_tax:
+            headline += (
+                f"Self-employment tax as a 1099 contractor: **{money(e.contractor.se_tax)} a year** "
+                f"(15.3% on 92.35% of net, {e.contractor.year}). "
+            )
         fields.extend(earnings_fields(e))
     if computed.needed and (f.asks_needed or e is None):
         headline = "; ".join(f"{what}: **{value}**" for what, value in computed.needed) + ". " + headline
