@@ -45,7 +45,17 @@ EXISTING_FILE = HERE / "eval_questions.yaml"
 # The test half first: the result. Then what was tuned on: the tuning half and sets C to I.
 BLIND = {
     name: HERE / "blind" / f"{name}.yaml"
-    for name in ("test", "tuning", "tuning-c", "tuning-d", "tuning-e", "tuning-f", "tuning-g", "tuning-h", "tuning-i")
+    for name in (
+        "test",
+        "tuning",
+        "tuning-c",
+        "tuning-d",
+        "tuning-e",
+        "tuning-f",
+        "tuning-g",
+        "tuning-h",
+        "tuning-i",
+    )
 }
 
 

@@ -57,13 +57,13 @@ _AFTER_TIME = re.compile(
 )
 _AFTER_PER_CHART = re.compile(rf"{_PER}{_CHART}\b")
 _AFTER_PACE = re.compile(
-    rf"\s*(?:{_CHART}\s*)?(?:(?:done|coded|completed)\s*)?(?:{_PER}|\s*)(?P<unit>hour|hr|h|day)\b"
+    rf"\s*(?:{_CHART}\s*)?(?:(?:done|coded|completed)\s*)?(?:{_PER}|\s*)(?P<unit>hourly|hour|hr|h|daily|day)\b"
     rf"|\s*{_CHART}\s*(?:(?:done|coded|completed)\s*)?(?:{_PER}|\s*)(?P<week>week|wk)\b"
 )
 _RATE_BEFORE = re.compile(r"(?:\bat|\bx|@|\bpays?|\bpaid|\bfor|\bof)\s*$")
 _SCAM = re.compile(r"\bscam|too good to be true|\blegit\b|\bfake\b")
 _AFTER_HOURS = re.compile(
-    r"\s*(?:(?:real|actual|billable|productive|working|paid|coding|work)\s+)?(?:hours?|hrs?|h)\b(?:\s*(?:an?|per|/|each|every|in\s+(?:an?|the|one))?\s*(?P<unit>week|wk|day)\b)?"
+    r"[\s-]*(?:(?:real|actual|billable|productive|working|paid|coding|work)\s+)?(?:hours?|hrs?|h)\b(?:\s*(?:an?|per|/|each|every|in\s+(?:an?|the|one))?\s*(?P<unit>week|wk|day)\b)?"
 )
 _AFTER_WEEKS = re.compile(r"\s*(?:weeks?|wks?)\b\s*(?P<off>off|of vacation|pto|unpaid)?")
 _AFTER_PERIOD = re.compile(rf"(?:{_PER}|\s*)(?:{_PERIOD})")
@@ -79,7 +79,8 @@ _AFTER_PACE_IN_DAY = re.compile(
 )
 # "i want 4000 a month": a bare number after a word of earning, before a period, is an amount.
 _EARN_BEFORE = re.compile(
-    r"\b(?:want|wanna|make|makes|making|earn|earning|need|clear|hit|reach|gross|net|take home|bring in|get)"
+    r"\b(?:want|wanna|make|makes|making|earn|earning|need|clear|hit|reach|gross|net|take home|bring in|get"
+    r"|goal is|goal of|target is|target of|aiming for|aim for|shooting for|owe)"
     r"\s+(?:about\s+|around\s+|at least\s+)?$"
 )
 _ASKS_NEEDED = re.compile(
@@ -87,6 +88,12 @@ _ASKS_NEEDED = re.compile(
 )
 _ONE_DOLLAR = re.compile(r"\b(?:a|one)\s+(?:dollar|buck)\b")
 _RETIREMENT_PLAN = re.compile(r"\b(?:401|403|457)\s*\(?\s*[kb]\s*\)?(?![a-z])")
+_AFTER_UNIT = re.compile(rf"\s*(?:{_CHART}|hours?\b|hrs?\b|h\b|weeks?\b|wks?\b|min|minutes?\b|sec|%|percent)")
+_AFTER_CHARTS = re.compile(rf"\s*{_CHART}\b")  # "1000 charts at 68 cents": a count, no pace
+# "i'll owe 6000 for the year, what do i send each quarter": a year's tax in four payments.
+_QUARTERLY = re.compile(r"\b(?:each|every|per|a) quarter\b|\bquarterly\b")
+_OWE = re.compile(r"\bowe|\btax")
+QUARTERLY_DUE = "April 15, June 15, September 15 and January 15"
 _FORM_NUMBERS = {1040, 1099, 1096, 941, 940}  # "1099 self employment tax" names a form, not an amount
 _FULL_TIME = re.compile(r"\bfull[\s-]?time\b|\bft\b")
 _PART_TIME = re.compile(r"\bpart[\s-]?time\b")
@@ -122,6 +129,8 @@ class Figures:
     weeks_per_year: float = DEFAULT_WEEKS_PER_YEAR
     target: Target | None = None
     se_tax_on: float | None = None  # a net amount whose self-employment tax is asked
+    owed: float | None = None  # a year's tax, to be paid in quarterly estimated payments
+    charts: float | None = None  # a count of charts ("1000 charts at 68 cents"), not a pace
     read: list[str] = field(default_factory=list)
     assumed: list[str] = field(default_factory=list)
     asked: set[Period] = field(default_factory=set)
@@ -131,7 +140,9 @@ class Figures:
     @property
     def missing(self) -> list[str]:
         """The inputs still needed to answer, as the student would name them."""
-        if self.se_tax_on is not None:
+        if self.se_tax_on is not None or self.owed is not None:
+            return []
+        if self.charts is not None and self.pay_per_chart is not None:
             return []
         if self.target is not None and self.pay_per_chart is not None:
             return []
@@ -215,6 +226,8 @@ def read_figures(message: str) -> Figures | None:
             and value >= (5 if (period := _PERIOD_WORDS[period_match.group("period")]) == "hour" else 100)
         ):
             amounts.append((value, period, (match.start(), end + period_match.end())))
+        elif _EARN_BEFORE.search(text[: match.start()]) and value >= 100 and not _AFTER_UNIT.match(after):
+            amounts.append((value, None, match.span()))  # "to make 3000 at 80 cents": the period is elsewhere
         elif found := _AFTER_HOURS.match(after):
             if figures.hours_per_week is None:
                 if found.group("unit") == "day":
@@ -235,7 +248,7 @@ def read_figures(message: str) -> Figures | None:
             if found.group("week"):
                 charts_per_week = value
                 figures.read.append(f"{value:,g} charts a week")
-            elif found.group("unit") == "day":
+            elif found.group("unit") in ("day", "daily"):
                 figures.charts_per_hour = value / HOURS_PER_DAY
                 figures.read.append(f"{value:g} charts a day")
                 figures.assumed.append(
@@ -244,6 +257,10 @@ def read_figures(message: str) -> Figures | None:
             else:
                 figures.charts_per_hour = value
                 figures.read.append(f"{value:g} charts an hour")
+            spans.append((match.start(), end + found.end()))
+        elif (found := _AFTER_CHARTS.match(after)) and figures.charts is None:
+            figures.charts = value
+            figures.read.append(f"{value:,g} charts")
             spans.append((match.start(), end + found.end()))
     if figures.hours_per_week is None:
         if _FULL_TIME.search(text):
@@ -271,7 +288,10 @@ def read_figures(message: str) -> Figures | None:
     elif amounts:
         value, period, span = amounts[0]
         spans.append(span)
-        if figures.asks_se_tax:
+        if _QUARTERLY.search(text) and _OWE.search(text) and period in (None, "year"):
+            figures.owed = value
+            figures.read.append(f"{money(value)} of tax for the year")
+        elif figures.asks_se_tax:
             hours = figures.hours_per_week or FULL_TIME_HOURS
             factor = {
                 "hour": hours * DEFAULT_WEEKS_PER_YEAR,
@@ -284,7 +304,9 @@ def read_figures(message: str) -> Figures | None:
             if period in ("hour", "day"):
                 if figures.hours_per_week is None:
                     figures.assumed.append(f"full time, {FULL_TIME_HOURS:g} hours a week")
-                figures.assumed.append(f"{DEFAULT_WEEKS_PER_YEAR:g} weeks a year ({money(value * factor)} net)")
+                figures.assumed.append(
+                    f"{DEFAULT_WEEKS_PER_YEAR:g} weeks a year ({money(value * factor)} net)"
+                )
         else:
             named = period or _period_named(_outside(text, spans))
             period = named or ("year" if value >= 10000 else "week")
@@ -315,7 +337,9 @@ def _outside(text: str, spans: list[tuple[int, int]]) -> str:
 
 def _worth_computing(figures: Figures, text: str) -> bool:
     """Compute only when the message asks for arithmetic; "is 15 charts an hour good?" is a topic."""
-    if figures.se_tax_on is not None:
+    if figures.se_tax_on is not None or figures.owed is not None:
+        return True
+    if figures.charts is not None and figures.pay_per_chart is not None and figures.charts_per_hour is None:
         return True
     pace, rate = figures.charts_per_hour is not None, figures.pay_per_chart is not None
     if pace and rate:
@@ -360,10 +384,17 @@ class Computed:
 
 def compute(figures: Figures, tax: SelfEmploymentTax, year: int | None = None) -> Computed:
     """Everything the figures allow: earnings at the pace and rate, and the charts or hours a target needs."""
+    if figures.owed is not None:
+        quarter = (f"Each quarterly payment (Form 1040-ES, due {QUARTERLY_DUE})", money(figures.owed / 4))
+        return Computed(figures, needed=(quarter,))
     if figures.se_tax_on is not None:
         if figures.se_tax_on <= 0:
             return Computed(figures, problem="the net amount must be more than $0")
         return Computed(figures, contractor=self_employment(figures.se_tax_on, tax, year))
+    if figures.charts is not None and figures.pay_per_chart is not None and figures.charts_per_hour is None:
+        charts, per_chart = figures.charts, figures.pay_per_chart
+        total = (f"{number(charts)} charts at {money(per_chart)} a chart", money(charts * per_chart))
+        return Computed(figures, needed=(total,))
     pace, rate = figures.charts_per_hour, figures.pay_per_chart
     if figures.hours_per_week is None and (
         (pace is not None and rate is not None) or (figures.target is not None and (pace or rate))
@@ -431,5 +462,5 @@ def per(period: str) -> str:
 
 
 def _decimal(value: float) -> str:
-    """One decimal, without a trailing ".0": 32 hours, 28.1 charts."""
-    return f"{value:.1f}".removesuffix(".0")
+    """Up to two decimals, rounded up (a need rounded down falls short): 32 hours, 31.25, 28.14."""
+    return f"{math.ceil(value * 100 - 1e-6) / 100:.2f}".rstrip("0").rstrip(".")

@@ -189,8 +189,15 @@ def figures_reply(computed: Computed) -> Reply:
     headline = ""
     if e is not None:
         # A day is a fifth of the week: the hours a day the message gave, or a 40-hour week's 8.
-        values = {"hour": e.hourly, "day": e.weekly / 5, "week": e.weekly, "month": e.monthly, "year": e.annual}
-        asked = [p for p in values if p in f.asked] or [*(["day"] if f.hours_per_day else []), "week", "year"]
+        values: dict[str, float] = {
+            "hour": e.hourly,
+            "day": e.weekly / 5,
+            "week": e.weekly,
+            "month": e.monthly,
+            "year": e.annual,
+        }
+        asked: list[str] = [p for p in values if p in f.asked]
+        asked = asked or [*(["day"] if f.hours_per_day else []), "week", "year"]
         headline = "**" + ", ".join(f"{money(values[p])} {per(p)}" for p in asked) + "** gross. "
         if f.target is not None and f.target.period in values and not f.asks_needed:
             said = values[f.target.period]
@@ -213,7 +220,14 @@ def figures_reply(computed: Computed) -> Reply:
         if e is not None
         else "`/earnings`"
     )
-    body = f"{headline}{read}{assumed}\n\nGross pay before tax; a month is a year ÷ 12. Change any number with {command}."
+    if f.owed is not None:
+        tail = (
+            "Four equal payments of the tax you expect for the year; a date on a weekend or holiday moves to "
+            "the next business day. For your own situation, ask a tax professional (free help: IRS VITA)."
+        )
+    else:
+        tail = f"Gross pay before tax; a month is a year ÷ 12. Change any number with {command}."
+    body = f"{headline}{read}{assumed}\n\n{tail}"
     return Reply(
         title="Your figures",
         body=body,
