@@ -4,7 +4,7 @@
 
 Needs the `dev` extra (scikit-learn). Examples, each a message, the features of the topic ranked first
 and whether it is on-topic; and, for an on-topic one, whether answering with that topic is right:
-- the blind TUNING sets (benchmarks/blind/tuning.yaml, tuning-c/-d/-e/-f/-g/-h.yaml): right means the
+- the blind TUNING sets (benchmarks/blind/tuning.yaml, tuning-c/-d/-e/-f/-g/-h/-i.yaml): right means the
   reply contains the fact asked for. The test half (test.yaml) is never read here.
 - the topics' own phrasings, each held out of its topic (leave-one-out): right when its topic ranks first;
 - benchmarks/calibration_off_topic.yaml (off-topic) and calibration_long_questions.yaml (right when
@@ -82,6 +82,7 @@ TUNING_SETS = (
     "tuning-f.yaml",
     "tuning-g.yaml",
     "tuning-h.yaml",
+    "tuning-i.yaml",
 )  # never test.yaml
 TUNING_WEIGHT = 3.0  # the tuning half is how students really write; the phrasings are tidier
 MIN_DECLINE = 0.95
