@@ -6,7 +6,7 @@ One run prints, side by side:
 - the blind set (benchmarks/blind/): written without seeing knowledge/, scored on content: an
   on-topic reply counts only if it is an answer that contains the fact asked for, an off-topic one
   only if it is declined, a greeting only if it is greeted. The TEST half is the result; the tuning
-  half and the later sets C to I are what weights, thresholds, synonyms, content and the fitted
+  half and the later sets (tuning-*.yaml) are what weights, thresholds, synonyms, content and the fitted
   models were tuned on, shown for comparison.
 - the older set (benchmarks/eval_questions.yaml), scored as before on the topic ranked first;
 - latency per question (median, p99) on the shipped knowledge base and on a synthetic one padded
@@ -42,20 +42,10 @@ from bot.core.search import build_index, topic_documents
 
 HERE = Path(__file__).parent
 EXISTING_FILE = HERE / "eval_questions.yaml"
-# The test half first: the result. Then what was tuned on: the tuning half and sets C to I.
+# The test half first: the result. Then what was tuned on: the tuning half and the later sets (tuning-*.yaml).
 BLIND = {
-    name: HERE / "blind" / f"{name}.yaml"
-    for name in (
-        "test",
-        "tuning",
-        "tuning-c",
-        "tuning-d",
-        "tuning-e",
-        "tuning-f",
-        "tuning-g",
-        "tuning-h",
-        "tuning-i",
-    )
+    path.stem: path
+    for path in (HERE / "blind" / "test.yaml", *sorted((HERE / "blind").glob("tuning*.yaml")))
 }
 
 
