@@ -72,6 +72,14 @@ def test_facts_are_compared_without_markdown_case_or_thousands_separators() -> N
     assert not states("It is $39,000 a year", "$3,900")
 
 
+def test_a_decimal_fact_is_a_number_trailing_zeros_aside() -> None:
+    assert states("**$18.90** an hour", "$18.9")
+    assert states("$3,317.60 a month", "$3317.6")
+    assert not states("$18.95 an hour", "$18.9")
+    assert not states("$4,238.87", "$4238.8")
+    assert not states("$24.16", "$24")
+
+
 def test_the_question_of_a_long_story_is_found() -> None:
     from bot.core.text import question_part
 

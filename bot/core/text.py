@@ -33,12 +33,15 @@ def plain(text: str) -> str:
 def states(text: str, fact: str) -> bool:
     """Whether `text` states `fact` (a short phrase), ignoring case, Markdown and thousands separators.
 
-    A number must stand whole: "$3,900" is not stated by "$39,000", nor "$24" by "$24.16"."""
+    A number must stand whole: "$3,900" is not stated by "$39,000", nor "$24" by "$24.16"; trailing
+    zeros after a decimal point change nothing ("$18.9" is "$18.90")."""
     wanted = plain(fact).strip()
     if not wanted:
         return False
     before = r"(?<!\d)" if wanted[0].isdigit() else ""
     after = r"(?!\.?\d)" if wanted[-1].isdigit() else ""
+    if re.search(r"\.\d+$", wanted):
+        after = r"0*" + after  # a number, not a string: "$18.9" is stated by "$18.90"
     return re.search(before + re.escape(wanted) + after, plain(text)) is not None
 
 
