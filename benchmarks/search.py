@@ -42,10 +42,16 @@ from bot.core.search import build_index, topic_documents
 
 HERE = Path(__file__).parent
 EXISTING_FILE = HERE / "eval_questions.yaml"
+
+
 # The test half first: the result. Then what was tuned on: the tuning half and the later sets (tuning-*.yaml).
+def _set_order(path: Path) -> tuple[int, str]:
+    return (path.stem != "tuning", path.stem)  # the tuning half, then sets C, D, ... in order
+
+
 BLIND = {
     path.stem: path
-    for path in (HERE / "blind" / "test.yaml", *sorted((HERE / "blind").glob("tuning*.yaml")))
+    for path in (HERE / "blind" / "test.yaml", *sorted((HERE / "blind").glob("tuning*.yaml"), key=_set_order))
 }
 
 

@@ -97,7 +97,7 @@ QUARTERLY_DUE = "April 15, June 15, September 15 and January 15"
 _FORM_NUMBERS = {1040, 1099, 1096, 941, 940}  # "1099 self employment tax" names a form, not an amount
 _FULL_TIME = re.compile(r"\bfull[\s-]?time\b|\bft\b")
 _PART_TIME = re.compile(r"\bpart[\s-]?time\b")
-_SE_TAX = re.compile(r"\b(?:se|self[\s-]?employ(?:ment|ed)?)\s*tax|\bschedule se\b")
+_SE_TAX = re.compile(r"\b(?:se|self[\s-]?employ(?:ment|ed)?)\s*tax|\bschedule se\b|\b15\.3\b")
 _ASKS = re.compile(
     r"how many (?:charts?|records?|encounters?|hours?|hrs?)|\bhow much\b|\bhow fast\b|\bcalculat|\bmath\b"
     r"|\bwhat(?:'?s| is| would| will| does| do)\b.*\b(?:that|make|come|pay|earn|be|gross)\b"
@@ -441,7 +441,7 @@ def _needed(figures: Figures, hours: float, weeks: float) -> tuple[tuple[str, st
                 (f"Hours a week at {number(pace)} charts an hour", f"{_decimal(weekly / rate / pace)} hours")
             )
         else:
-            out.append((f"Charts an hour over {hours:g} hours a week", _decimal(weekly / rate / hours)))
+            out.append((f"Charts an hour over {hours:g} hours a week", _charts(weekly / rate / hours)))
     elif pace:
         out.append((f"Pay per chart for {goal} at {hours:g} h/week", money(weekly / (pace * hours))))
     else:  # the amount alone: the same pay over the other periods (a month is a year / 12)

@@ -155,6 +155,11 @@ def _ask_for_the_rest(computed: Computed) -> str:
     return f"{read} To work it out, tell me {' and '.join(f.missing)}, or use `/earnings`."
 
 
+def _about(amount: float) -> str:
+    """Money as a headline says it: whole dollars from $1,000, cents below."""
+    return money(round(amount)) if amount >= 1000 else money(amount)
+
+
 def with_figures_asked(reply: Reply, computed: Computed) -> Reply:
     """A topic's reply to a message that also gave some numbers, asking for the ones still missing."""
     return replace(reply, body=f"{reply.body}\n\n**Your figures:** {_ask_for_the_rest(computed)}")
@@ -198,7 +203,8 @@ def figures_reply(computed: Computed) -> Reply:
         }
         asked: list[str] = [p for p in values if p in f.asked]
         asked = asked or [*(["day"] if f.hours_per_day else []), "week", "year"]
-        headline = "**" + ", ".join(f"{money(values[p])} {per(p)}" for p in asked) + "** gross. "
+        # The headline in whole dollars from $1,000 ("$2,364 a month"), the fields to the cent.
+        headline = "**" + ", ".join(f"{_about(values[p])} {per(p)}" for p in asked) + "** gross. "
         if f.target is not None and f.target.period in values and not f.asks_needed:
             said = values[f.target.period]
             headline += (
