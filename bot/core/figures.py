@@ -292,11 +292,11 @@ def read_figures(message: str) -> Figures | None:
             figures.owed = value
             figures.read.append(f"{money(value)} of tax for the year")
         elif figures.asks_se_tax:
-            hours = figures.hours_per_week or FULL_TIME_HOURS
+            hours, weeks = figures.hours_per_week or FULL_TIME_HOURS, figures.weeks_per_year
             factor = {
-                "hour": hours * DEFAULT_WEEKS_PER_YEAR,
-                "day": hours / (figures.hours_per_day or HOURS_PER_DAY) * DEFAULT_WEEKS_PER_YEAR,
-                "week": DEFAULT_WEEKS_PER_YEAR,
+                "hour": hours * weeks,
+                "day": hours / (figures.hours_per_day or HOURS_PER_DAY) * weeks,
+                "week": weeks,
                 "month": 12,
             }.get(period or "year", 1)
             figures.se_tax_on = value * factor
@@ -304,9 +304,7 @@ def read_figures(message: str) -> Figures | None:
             if period in ("hour", "day"):
                 if figures.hours_per_week is None:
                     figures.assumed.append(f"full time, {FULL_TIME_HOURS:g} hours a week")
-                figures.assumed.append(
-                    f"{DEFAULT_WEEKS_PER_YEAR:g} weeks a year ({money(value * factor)} net)"
-                )
+                figures.assumed.append(f"{weeks:g} weeks a year ({money(value * factor)} net)")
         else:
             named = period or _period_named(_outside(text, spans))
             period = named or ("year" if value >= 10000 else "week")
