@@ -64,7 +64,11 @@ ANSWERS = [
     ("how many charts a week at 80 cents to clear $900?", "1,125"),  # 900 / 0.80
     ("Is it accurate that 1,000 charts per week at $0.75 per chart yields $3,000 per month?", "$3,250"),
     ("article says 40 charts an hour at 0.75 is $1600 a week?? math seems off", "$1,200"),  # 40 x .75 x 40
-    ("how much se tax on $39,000 net", "$5,510.52"),  # 39000 x .9235 x .153
+    ("how much se tax on $39,000 net", "$5,510.52"),
+    (
+        "netted 45k on 1099 coding this yr, how much se tax",
+        "about $6,358 a year",
+    ),  # title, whole dollars  # 39000 x .9235 x .153
     ("how much self employment tax on net earnings of $30,000?", "$4,238.87"),  # 4238.865, half-cent up
     ("i wanna make 3500 a month at 80 cents a chart, how many charts is that", "4,375"),  # 3500 / 0.80
     ("how much is $750 a week per month?", "$3,250"),  # 750 x 52 / 12

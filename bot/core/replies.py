@@ -186,7 +186,10 @@ def figures_reply(computed: Computed) -> Reply:
             f"({money(c.wage_base)}). {c.year_note}\n\nNo SE tax is due when net earnings from self-employment "
             f"are under {money(c.minimum)} for the year (Schedule SE).\n\nFor your own situation, ask a tax professional (free help: IRS VITA)."
         )
-        return Reply(title=f"Self-employment tax: {money(c.se_tax)} a year", body=body, kind="figures")
+        about = "about " if _about(c.se_tax) != money(c.se_tax) else ""  # the body has it to the cent
+        return Reply(
+            title=f"Self-employment tax: {about}{_about(c.se_tax)} a year", body=body, kind="figures"
+        )
     e = computed.earnings
     if computed.incomplete:
         return Reply(title="I need one more number", body=_ask_for_the_rest(computed), kind="figures")

@@ -45,6 +45,7 @@ def states(text: str, fact: str) -> bool:
     return re.search(before + re.escape(wanted) + after, plain(text)) is not None
 
 
+_EMOTICON = re.compile(r"<3+|(?<!\w)[:;=]-?[()dp3]+(?!\w)")  # "<3", ":)", ";-)" end many a thank-you
 _GREETING = re.compile(
     r"^(?:(?:hi+|hey+|hello+|yo|ok(?:ay)?)[\s,!.]+)?(?:hi+|hey+|hello+|hiya|yo|sup|howdy|good (?:morning|afternoon|evening|night)|gm|morning|evening"
     r"|thanks?(?: (?:you|u))?(?: so much| a lot| again)?|thx|ty(?:sm)?|tysm|cheers|appreciate (?:it|you)"
@@ -115,4 +116,4 @@ def is_thanks(text: str) -> bool:
 
 def is_greeting(text: str) -> bool:
     """A hello or a thank-you with nothing else in it ("hi", "thanks!!", "good morning everyone")."""
-    return _GREETING.match(text.casefold().strip()) is not None
+    return _GREETING.match(_EMOTICON.sub(" ", text.casefold()).strip()) is not None
