@@ -43,11 +43,11 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.core.evaluation import median, percentile
+from bot.core.evaluation import median, percentile, tuning_sets
 from tests.discord_server import FakeDiscord
 
 HERE = Path(__file__).resolve().parent
-TUNING_SETS = sorted((HERE / "blind").glob("tuning*.yaml"))  # never test.yaml
+TUNING_SETS = tuning_sets(HERE / "blind")  # never test.yaml
 SHUFFLE_SEED = 20261201
 CONNECT_TIMEOUT = 60.0
 SETTLE = 1.0  # seconds after the commands are synced before memory is read: the bot is idle

@@ -43,7 +43,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from bot.core.advisor import Advisor
 from bot.core.decline import MODEL_FILE, DeclineModel, TopicWords
-from bot.core.evaluation import load_blind
+from bot.core.evaluation import load_blind, tuning_sets
 from bot.core.figures import read_figures
 from bot.core.knowledge import load_knowledge
 from bot.core.knowledge.paths import default_knowledge_dir
@@ -74,10 +74,7 @@ FEATURES = (
     "wording",  # the word model's probability, from SearchIndex.search (not Evidence.features)
 )
 EVIDENCE = FEATURES[:-1]
-# The tuning half, then sets C, D, ... in order (never test.yaml).
-TUNING_SETS = tuple(
-    sorted((p.name for p in (HERE / "blind").glob("tuning*.yaml")), key=lambda n: (n != "tuning.yaml", n))
-)
+TUNING_SETS = tuple(path.name for path in tuning_sets(HERE / "blind"))  # never test.yaml
 TUNING_WEIGHT = 3.0  # the tuning half is how students really write; the phrasings are tidier
 MIN_DECLINE = 0.95
 # Placeholder while fitting: every feature is read, nothing is decided.

@@ -37,6 +37,7 @@ from bot.core.evaluation import (
     score,
     score_blind,
     synthetic_documents,
+    tuning_sets,
 )
 from bot.core.search import build_index, topic_documents
 
@@ -45,14 +46,7 @@ EXISTING_FILE = HERE / "eval_questions.yaml"
 
 
 # The test half first: the result. Then what was tuned on: the tuning half and the later sets (tuning-*.yaml).
-def _set_order(path: Path) -> tuple[int, str]:
-    return (path.stem != "tuning", path.stem)  # the tuning half, then sets C, D, ... in order
-
-
-BLIND = {
-    path.stem: path
-    for path in (HERE / "blind" / "test.yaml", *sorted((HERE / "blind").glob("tuning*.yaml"), key=_set_order))
-}
+BLIND = {path.stem: path for path in (HERE / "blind" / "test.yaml", *tuning_sets(HERE / "blind"))}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,14 +18,15 @@ from bot.core.evaluation import (
     load_cases,
     score,
     score_blind,
+    tuning_sets,
 )
 
 BENCHMARKS = Path(__file__).parents[1] / "benchmarks"
 # Measured on the blind test half, 2026-11-30: see the README's table; floors sit 3 points under.
-TEST_HALF_FLOOR = 0.90  # measured 93.1%
+TEST_HALF_FLOOR = 0.90  # measured 93.7%
 TEST_HALF_OFF_TOPIC_FLOOR = 0.97  # measured 100% (58 of 58)
 EXISTING_SET_FLOOR = 0.91  # measured 94.6% ranked first and answered
-EXISTING_SET_OFF_TOPIC_FLOOR = 0.93  # measured 96.0%
+EXISTING_SET_OFF_TOPIC_FLOOR = 0.91  # measured 94.0%
 
 
 @pytest.fixture(scope="module")
@@ -46,3 +47,9 @@ def test_the_existing_set_stays_above_its_floor(advisor: Advisor) -> None:
     assert result.on_topic >= 250 and result.off_topic >= 50
     assert result.top1_accuracy >= EXISTING_SET_FLOOR, result.misses
     assert result.decline_rate >= EXISTING_SET_OFF_TOPIC_FLOOR, result.misses
+
+
+def test_the_tuning_sets_are_every_blind_set_but_the_test_half(tmp_path: Path) -> None:
+    for name in ("test", "tuning-d", "tuning", "tuning-c", "notes"):
+        (tmp_path / f"{name}.yaml").write_text("[]\n", encoding="utf-8")
+    assert [p.stem for p in tuning_sets(tmp_path)] == ["tuning", "tuning-c", "tuning-d"]

@@ -44,7 +44,7 @@ def test_mentions_do_not_change_the_answer() -> None:
         "good evening ☀️",
         "thank u, that really helped me a lot",
         "thank u so much that helped a lot <3",
-        "thanks :)",
+        "ty :D",
     ],
 )
 def test_greetings_and_thanks_get_a_short_reply(message: str) -> None:

@@ -248,6 +248,12 @@ class BlindScore:
         return self.declined / self.off_topic if self.off_topic else 0.0
 
 
+def tuning_sets(directory: Path) -> list[Path]:
+    """The blind sets that may be tuned on, in `directory`: the tuning half, then sets C, D, ... in
+    order; never test.yaml, the held-out half."""
+    return sorted(directory.glob("tuning*.yaml"), key=lambda path: (path.stem != "tuning", path.stem))
+
+
 def load_blind(path: Path) -> list[BlindCase]:
     """The cases of a blind-test file: on-topic (topic, must_contain), off-topic or greeting."""
     cases = []

@@ -63,7 +63,7 @@ _AFTER_PACE = re.compile(
 _RATE_BEFORE = re.compile(r"(?:\bat|\bx|@|\bpays?|\bpaid|\bfor|\bof)\s*$")
 _SCAM = re.compile(r"\bscam|too good to be true|\blegit\b|\bfake\b")
 _AFTER_HOURS = re.compile(
-    r"[\s-]*(?:(?:real|actual|billable|productive|working|paid|coding|work)\s+)?(?:hours?|hrs?|h)\b(?:\s*(?:an?|per|/|each|every|in\s+(?:an?|the|one))?\s*(?P<unit>week|wk|day)\b)?"
+    r"[\s-]*(?:(?:real|actual|billable|productive|working|paid|coding|work)\s+)?(?:hours?|hrs?|h)\b(?:\s*(?:an?|per|/|each|every|in\s+(?:an?|the|one))?\s*(?P<unit>week|wk|day|month|mo)\b)?"
 )
 _AFTER_WEEKS = re.compile(r"\s*(?:weeks?|wks?)\b\s*(?P<off>off|of vacation|pto|unpaid)?")
 _AFTER_PERIOD = re.compile(rf"(?:{_PER}|\s*)(?:{_PERIOD})")
@@ -78,26 +78,37 @@ _AFTER_PACE_IN_DAY = re.compile(
     r"(?P<hours>\d+(?:\.\d+)?)[\s-]*(?:hours?|hrs?|h)\s+(?:day|shift|workday)\b"
 )
 # "i want 4000 a month": a bare number after a word of earning, before a period, is an amount.
+_ABOUT = r"\s+(?:about\s+|around\s+|roughly\s+|at least\s+)?$"
 _EARN_BEFORE = re.compile(
     r"\b(?:want|wanna|make|makes|making|earn|earning|need|clear|hit|reach|gross|net|take home|bring in|get"
-    r"|goal is|goal of|target is|target of|aiming for|aim for|shooting for|owe)"
-    r"\s+(?:about\s+|around\s+|at least\s+)?$"
+    r"|goal is|goal of|target is|target of|aiming for|aim for|shooting for)" + _ABOUT
 )
+# "to make 3000 at 80 cents": an amount whose period is said elsewhere, after words of a goal only
+# ("i hit 120 yesterday" is a count of charts, not money).
+_GOAL_BEFORE = re.compile(
+    r"\b(?:make|making|earn|earning|clear|gross|take home|bring in|goal is|goal of|target is|target of"
+    r"|aiming for|aim for|shooting for)" + _ABOUT
+)
+# "i'll owe 6000 for the year": a year's tax, asked as four quarterly payments.
+_OWED_BEFORE = re.compile(r"\bowe" + _ABOUT)
+_OWED_AFTER = re.compile(r"\s*(?:total\s+)?(?:in|of)\s+(?:federal\s+|income\s+)?tax")
 _ASKS_NEEDED = re.compile(
     r"how many (?:charts?|records?|encounters?|hours?|hrs?)|how (?:long|fast)|what pace|\b(?:to|i) (?:need|want)|\bgoal\b|\btarget\b|\bto (?:make|clear|hit|reach|earn|gross)\b"
 )
-_ONE_DOLLAR = re.compile(r"\b(?:a|one)\s+(?:dollar|buck)\b")
+# "a dollar each", "one buck a chart" (not "half a dollar", "a dollar fifty"): a rate of $1.
+_ONE_DOLLAR = re.compile(
+    r"(?<!half )(?<!quarter )\b(?:a|one)\s+(?:dollar|buck)\b"
+    r"(?=\s*(?:each|apiece|a\s+chart|per\s+chart|/\s*chart|an?\s+(?:record|note|encounter)))"
+)
 _RETIREMENT_PLAN = re.compile(r"\b(?:401|403|457)\s*\(?\s*[kb]\s*\)?(?![a-z])")
-_AFTER_UNIT = re.compile(rf"\s*(?:{_CHART}|hours?\b|hrs?\b|h\b|weeks?\b|wks?\b|min|minutes?\b|sec|%|percent)")
 _AFTER_CHARTS = re.compile(rf"\s*{_CHART}\b")  # "1000 charts at 68 cents": a count, no pace
-# "i'll owe 6000 for the year, what do i send each quarter": a year's tax in four payments.
 _QUARTERLY = re.compile(r"\b(?:each|every|per|a) quarter\b|\bquarterly\b")
-_OWE = re.compile(r"\bowe|\btax")
-QUARTERLY_DUE = "April 15, June 15, September 15 and January 15"
+QUARTERLY_DUE = "April 15, June 15, September 15 and January 15 of the next year"
 _FORM_NUMBERS = {1040, 1099, 1096, 941, 940}  # "1099 self employment tax" names a form, not an amount
 _FULL_TIME = re.compile(r"\bfull[\s-]?time\b|\bft\b")
 _PART_TIME = re.compile(r"\bpart[\s-]?time\b")
-_SE_TAX = re.compile(r"\b(?:se|self[\s-]?employ(?:ment|ed)?)\s*tax|\bschedule se\b|\b15\.3\b")
+_SE_TAX_WORDS = re.compile(r"\b(?:se|self[\s-]?employ(?:ment|ed)?)\s*tax|\bschedule se\b")
+_SE_TAX = re.compile(rf"{_SE_TAX_WORDS.pattern}|\b15\.3\s*(?:%|percent\b|on\b)")  # "i owe 15.3% of that?"
 _ASKS = re.compile(
     r"how many (?:charts?|records?|encounters?|hours?|hrs?)|\bhow much\b|\bhow fast\b|\bcalculat|\bmath\b"
     r"|\bwhat(?:'?s| is| would| will| does| do)\b.*\b(?:that|make|come|pay|earn|be|gross)\b"
@@ -138,16 +149,19 @@ class Figures:
     asks_se_tax: bool = False  # "what do i owe in se tax": the reply leads with it
 
     @property
+    def counts_charts(self) -> bool:
+        """ "1000 charts at 68 cents": a count of charts and a rate, no pace: what the count pays."""
+        return self.charts is not None and self.pay_per_chart is not None and self.charts_per_hour is None
+
+    @property
     def missing(self) -> list[str]:
         """The inputs still needed to answer, as the student would name them."""
-        if self.se_tax_on is not None or self.owed is not None:
-            return []
-        if self.charts is not None and self.pay_per_chart is not None:
+        if self.se_tax_on is not None or self.owed is not None or self.counts_charts:
             return []
         if self.target is not None and self.pay_per_chart is not None:
             return []
         needed = []
-        if self.charts_per_hour is None:
+        if self.charts_per_hour is None and self.charts is None:
             needed.append("how many charts you code an hour (or minutes a chart)")
         if self.pay_per_chart is None:
             needed.append("what you are paid per chart")
@@ -164,6 +178,7 @@ def read_figures(message: str) -> Figures | None:
         return None  # "40 charts an hour at $1, legit?" asks about a scam, not for arithmetic
     figures = Figures()
     charts_per_week: float | None = None
+    bare_hours: float | None = None  # "in 8 hours", no "a week": with a count of charts, a pace
     spans: list[tuple[int, int]] = []
     amounts: list[tuple[float, Period | None, tuple[int, int]]] = []
     for match in _AMOUNT.finditer(text):
@@ -196,7 +211,7 @@ def read_figures(message: str) -> Figures | None:
             or match.group("dollars")
             or match.group("k")
             or number_text.startswith(".")
-            or (value >= 400 and value not in _FORM_NUMBERS and _SE_TAX.search(text))
+            or (value >= 400 and value not in _FORM_NUMBERS and _SE_TAX_WORDS.search(text))
         ):
             if _AFTER_PER_CHART.match(after) or (
                 not _AFTER_PERIOD.match(after) and value < 5 and not match.group("k")
@@ -226,8 +241,6 @@ def read_figures(message: str) -> Figures | None:
             and value >= (5 if (period := _PERIOD_WORDS[period_match.group("period")]) == "hour" else 100)
         ):
             amounts.append((value, period, (match.start(), end + period_match.end())))
-        elif _EARN_BEFORE.search(text[: match.start()]) and value >= 100 and not _AFTER_UNIT.match(after):
-            amounts.append((value, None, match.span()))  # "to make 3000 at 80 cents": the period is elsewhere
         elif found := _AFTER_HOURS.match(after):
             if figures.hours_per_week is None:
                 if found.group("unit") == "day":
@@ -235,9 +248,13 @@ def read_figures(message: str) -> Figures | None:
                     figures.hours_per_week = value * 5
                     figures.read.append(f"{value:g} hours a day")
                     figures.assumed.append(f"5 days a week ({value * 5:g} hours)")
+                elif found.group("unit") in ("month", "mo"):
+                    figures.hours_per_week = value * 12 / DEFAULT_WEEKS_PER_YEAR
+                    figures.read.append(f"{value:g} hours a month ({figures.hours_per_week:.3g} a week)")
                 else:
                     figures.hours_per_week = value
                     figures.read.append(f"{value:g} hours a week")
+                    bare_hours = None if found.group("unit") else value
             spans.append((match.start(), end + found.end()))
         elif found := _AFTER_WEEKS.match(after):
             off = found.group("off")
@@ -262,6 +279,21 @@ def read_figures(message: str) -> Figures | None:
             figures.charts = value
             figures.read.append(f"{value:,g} charts")
             spans.append((match.start(), end + found.end()))
+        elif value >= 100 and (
+            _GOAL_BEFORE.search(text[: match.start()])
+            or _OWED_BEFORE.search(text[: match.start()])
+            or _OWED_AFTER.match(after)
+        ):
+            amounts.append((value, None, match.span()))
+    if figures.charts is not None and figures.charts_per_hour is None and bare_hours:
+        # "120 charts yesterday in 8 hours at 70 cents": the count over those hours is the pace.
+        figures.read.remove(f"{bare_hours:g} hours a week")
+        figures.read.remove(f"{figures.charts:,g} charts")
+        figures.charts_per_hour = figures.charts / bare_hours
+        figures.read.append(
+            f"{figures.charts:,g} charts in {bare_hours:g} hours ({figures.charts_per_hour:.3g} an hour)"
+        )
+        figures.charts = figures.hours_per_week = None
     if figures.hours_per_week is None:
         if _FULL_TIME.search(text):
             figures.hours_per_week = FULL_TIME_HOURS
@@ -282,13 +314,16 @@ def read_figures(message: str) -> Figures | None:
             _set_rate(figures, small[0][0], spans, small[0][2])
     figures.asks_se_tax = _SE_TAX.search(text) is not None
     earns = figures.charts_per_hour is not None and figures.pay_per_chart is not None
-    if amounts and figures.asks_se_tax and earns:
-        # "20 an hour ... 20 charts at $1 each, what's my se tax": the pace and rate say the income.
+    before, after = (text[: amounts[0][2][0]], text[amounts[0][2][1] :]) if amounts else ("", "")
+    if amounts and figures.asks_se_tax and earns and not re.search(r"\bnet(?:ted|s)?" + _ABOUT, before):
+        # "20 an hour ... 20 charts at $1 each, what's my se tax": the pace and rate say the income
+        # (unless the amount is the net: "i net 900 a week, 20 charts an hour...").
         spans.append(amounts[0][2])
     elif amounts:
         value, period, span = amounts[0]
         spans.append(span)
-        if _QUARTERLY.search(text) and _OWE.search(text) and period in (None, "year"):
+        owed = _OWED_BEFORE.search(before) or _OWED_AFTER.match(after)
+        if _QUARTERLY.search(text) and owed and not figures.asks_se_tax and period in (None, "year"):
             figures.owed = value
             figures.read.append(f"{money(value)} of tax for the year")
         elif figures.asks_se_tax:
@@ -337,7 +372,7 @@ def _worth_computing(figures: Figures, text: str) -> bool:
     """Compute only when the message asks for arithmetic; "is 15 charts an hour good?" is a topic."""
     if figures.se_tax_on is not None or figures.owed is not None:
         return True
-    if figures.charts is not None and figures.pay_per_chart is not None and figures.charts_per_hour is None:
+    if figures.counts_charts:
         return True
     pace, rate = figures.charts_per_hour is not None, figures.pay_per_chart is not None
     if pace and rate:
@@ -389,8 +424,8 @@ def compute(figures: Figures, tax: SelfEmploymentTax, year: int | None = None) -
         if figures.se_tax_on <= 0:
             return Computed(figures, problem="the net amount must be more than $0")
         return Computed(figures, contractor=self_employment(figures.se_tax_on, tax, year))
-    if figures.charts is not None and figures.pay_per_chart is not None and figures.charts_per_hour is None:
-        charts, per_chart = figures.charts, figures.pay_per_chart
+    if figures.counts_charts:
+        charts, per_chart = figures.charts or 0.0, figures.pay_per_chart or 0.0
         total = (f"{number(charts)} charts at {money(per_chart)} a chart", money(charts * per_chart))
         return Computed(figures, needed=(total,))
     pace, rate = figures.charts_per_hour, figures.pay_per_chart
@@ -449,9 +484,12 @@ def _needed(figures: Figures, hours: float, weeks: float) -> tuple[tuple[str, st
     return tuple(out)
 
 
+_ROUNDING = 1e-6  # 30.000000000000004 charts is 30: float noise is not a need
+
+
 def _charts(needed: float) -> str:
     """Whole charts, rounded up: 20.8 charts is 21 to reach the goal."""
-    return f"{number(math.ceil(needed - 1e-9))} charts"
+    return f"{number(math.ceil(needed - _ROUNDING))} charts"
 
 
 def per(period: str) -> str:
@@ -460,5 +498,5 @@ def per(period: str) -> str:
 
 
 def _decimal(value: float) -> str:
-    """Up to two decimals, rounded up (a need rounded down falls short): 32 hours, 31.25, 28.14."""
-    return f"{math.ceil(value * 100 - 1e-6) / 100:.2f}".rstrip("0").rstrip(".")
+    """Up to two decimals, rounded up (a need rounded down falls short): 32 hours, 31.25, 54.95."""
+    return f"{math.ceil(value * 100 - _ROUNDING) / 100:.2f}".rstrip("0").rstrip(".")

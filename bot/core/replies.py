@@ -155,9 +155,12 @@ def _ask_for_the_rest(computed: Computed) -> str:
     return f"{read} To work it out, tell me {' and '.join(f.missing)}, or use `/earnings`."
 
 
+WHOLE_DOLLARS_FROM = 1000  # headlines round to the dollar from here ("$2,364 a month"); fields keep cents
+
+
 def _about(amount: float) -> str:
-    """Money as a headline says it: whole dollars from $1,000, cents below."""
-    return money(round(amount)) if amount >= 1000 else money(amount)
+    """Money as a headline says it: whole dollars from WHOLE_DOLLARS_FROM, cents below."""
+    return money(amount, whole=amount >= WHOLE_DOLLARS_FROM)
 
 
 def with_figures_asked(reply: Reply, computed: Computed) -> Reply:
@@ -186,7 +189,8 @@ def figures_reply(computed: Computed) -> Reply:
             f"({money(c.wage_base)}). {c.year_note}\n\nNo SE tax is due when net earnings from self-employment "
             f"are under {money(c.minimum)} for the year (Schedule SE).\n\nFor your own situation, ask a tax professional (free help: IRS VITA)."
         )
-        about = "about " if _about(c.se_tax) != money(c.se_tax) else ""  # the body has it to the cent
+        rounded = c.se_tax >= WHOLE_DOLLARS_FROM and round(c.se_tax, 2) != round(c.se_tax)
+        about = "about " if rounded else ""  # the body has it to the cent
         return Reply(
             title=f"Self-employment tax: {about}{_about(c.se_tax)} a year", body=body, kind="figures"
         )
@@ -196,27 +200,31 @@ def figures_reply(computed: Computed) -> Reply:
     fields: list[Field] = []
     headline = ""
     if e is not None:
-        # A day is a fifth of the week: the hours a day the message gave, or a 40-hour week's 8.
+        # A day: the hours a day the message gave, else a fifth of the week (said among the assumptions).
         values: dict[str, float] = {
             "hour": e.hourly,
-            "day": e.weekly / 5,
+            "day": e.hourly * f.hours_per_day if f.hours_per_day else e.weekly / 5,
             "week": e.weekly,
             "month": e.monthly,
             "year": e.annual,
         }
         asked: list[str] = [p for p in values if p in f.asked]
         asked = asked or [*(["day"] if f.hours_per_day else []), "week", "year"]
+        if "day" in asked and not f.hours_per_day:
+            assumed = (
+                assumed.removesuffix(".") + "; a 5-day week." if assumed else " I assumed: a 5-day week."
+            )
         # The headline in whole dollars from $1,000 ("$2,364 a month"), the fields to the cent.
         headline = "**" + ", ".join(f"{_about(values[p])} {per(p)}" for p in asked) + "** gross. "
         if f.target is not None and f.target.period in values and not f.asks_needed:
             said = values[f.target.period]
             headline += (
                 f"You mentioned {money(f.target.amount)} {per(f.target.period)}: at these numbers it is "
-                f"**{money(said)}** {per(f.target.period)}. "
+                f"**{_about(said)}** {per(f.target.period)}. "
             )
         if f.asks_se_tax:
             headline += (
-                f"Self-employment tax as a 1099 contractor: **{money(e.contractor.se_tax)} a year** "
+                f"Self-employment tax as a 1099 contractor: **{_about(e.contractor.se_tax)} a year** "
                 f"(15.3% on 92.35% of net, {e.contractor.year}). "
             )
         fields.extend(earnings_fields(e))

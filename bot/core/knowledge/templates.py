@@ -38,9 +38,11 @@ def _number_for(name: str, value: Any) -> float:
     return value
 
 
-def money(value: float) -> str:
-    """Dollars as people write them: whole above $10 when there are no cents, half-cents rounded up."""
-    cents = Decimal(repr(_number_for("money", value))).quantize(Decimal("0.01"), ROUND_HALF_UP)
+def money(value: float, whole: bool = False) -> str:
+    """Dollars as people write them: whole above $10 when there are no cents, half-cents rounded up;
+    `whole` rounds to the dollar (half up), as a headline says "$2,364 a month"."""
+    step = Decimal("1") if whole else Decimal("0.01")
+    cents = Decimal(repr(_number_for("money", value))).quantize(step, ROUND_HALF_UP)
     if cents == cents.to_integral_value() and abs(cents) >= 10:
         return f"${cents:,.0f}"
     return f"${cents:,.2f}"
