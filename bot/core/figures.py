@@ -40,7 +40,7 @@ _AMOUNT = re.compile(
     r"(?P<cents>cents?\b|c\b|¢)?(?P<dollars>\s*(?:dollars?|bucks?|usd)\b)?"
 )
 _PER = r"\s*(?:an?|per|/|each|every|for\s+(?:an?|each|one)|in\s+(?:an?|one|1|the|each))\s*"
-_CHART = r"(?:charts?|records?|encounters?|notes?|cases?)"
+_CHART = r"(?:charts?|records?|encounters?|notes?|cases?|reports?|visits?)"
 _PERIOD_WORDS: dict[str, Period] = {
     "hour": "hour", "hr": "hour", "hrs": "hour", "h": "hour", "hourly": "hour",
     "day": "day", "daily": "day",
@@ -56,15 +56,18 @@ _AFTER_TIME = re.compile(
     rf"(?P<tail>{_PER}{_CHART}\b|\s+(?:each|apiece|a piece|a pop)\b|\s+to code\s+(?:an?|one|each)\s*{_CHART}|\s+{_CHART}\b)?"
 )
 _AFTER_PER_CHART = re.compile(rf"{_PER}{_CHART}\b")
+# "50 radiology reports an hour": the kind of chart may stand before the word.
+_KIND = r"(?:(?:radiology|ed|er|pro[\s-]?fee|outpatient|inpatient|office|clinic|e/m|em|simple|short)\s+)?"
 _AFTER_PACE = re.compile(
-    rf"\s*(?:{_CHART}\s*)?(?:(?:done|coded|completed)\s*)?(?:{_PER}|\s*)(?P<unit>hourly|hour|hr|h|daily|day)\b"
-    rf"|\s*{_CHART}\s*(?:(?:done|coded|completed)\s*)?(?:{_PER}|\s*)(?P<week>week|wk)\b"
+    rf"\s*(?:{_KIND}{_CHART}\s*)?(?:(?:done|coded|completed)\s*)?(?:{_PER}|\s*)(?P<unit>hourly|hour|hr|h|daily|day)\b"
+    rf"|\s*{_KIND}{_CHART}\s*(?:(?:done|coded|completed)\s*)?(?:{_PER}|\s*)(?P<week>week|wk)\b"
 )
 _RATE_BEFORE = re.compile(r"(?:\bat|\bx|@|\bpays?|\bpaid|\bfor|\bof)\s*$")
 _SCAM = re.compile(r"\bscam|too good to be true|\blegit\b|\bfake\b")
 _AFTER_HOURS = re.compile(
-    r"[\s-]*(?:(?:real|actual|billable|productive|working|paid|coding|work)\s+)?(?:hours?|hrs?|h)\b(?:\s*(?:an?|per|/|each|every|in\s+(?:an?|the|one))?\s*(?P<unit>week|wk|day|month|mo)\b)?"
+    r"[\s-]*(?:(?:real|actual|billable|productive|working|paid|coding|work)\s+){0,2}(?:hours?|hrs?|h)\b(?:\s*(?:an?|per|/|each|every|in\s+(?:an?|the|one))?\s*(?P<unit>week|wk|day|month|mo)\b)?"
 )
+_HOURS_WORD = re.compile(r"\s*(?:hours?|hrs?|h)\b")
 _AFTER_WEEKS = re.compile(r"\s*(?:weeks?|wks?)\b\s*(?P<off>off|of vacation|pto|unpaid)?")
 _AFTER_PERIOD = re.compile(rf"(?:{_PER}|\s*)(?:{_PERIOD})")
 _CHART_TAKES = re.compile(
@@ -237,6 +240,7 @@ def read_figures(message: str) -> Figures | None:
             spans.append((match.start(), end + found.end()))
         elif (
             _EARN_BEFORE.search(text[: match.start()])
+            and not _HOURS_WORD.match(after)  # "they want 32 hrs a week" is hours, not $32 an hour
             and (period_match := _AFTER_PERIOD.match(after))
             and value >= (5 if (period := _PERIOD_WORDS[period_match.group("period")]) == "hour" else 100)
         ):
