@@ -92,6 +92,8 @@ ANSWERS = [
     # "they want 32 hrs a week" is hours, not a $32-an-hour goal: 12 x 1.40 x 32 x 52 / 12 = 2329.60
     ("$1.40 a chart, i can do 12 an hour and they want 32 hrs a week. monthly?", "$2,329.60"),
     ("50 radiology reports an hour at 40 cents each. weekly at 40 hrs?", "$800 a week"),  # 50 x .4 x 40
+    # 50k is a year's goal, not a week's ("hours a week" is what is asked): 50000 / 52 / .9 / 25
+    ("my goal is 50k, at 90 cents a chart and 25 charts an hour, how many hours a week?", "42.74 hours"),
     ("27 charts an hour, 1.15 per chart, 35 real productive hrs a week. weekly?", "$1,086.75"),
     ("25 charts/h at $0.80, what's my se tax for the year", "$5,877.89"),  # 41,600 x .9235 x .153
     ("150 charts in a 7.5-hour day at $0.60 each, what's the hourly?", "$12 an hour"),  # 20/h x 0.60

@@ -362,8 +362,12 @@ def _set_rate(figures: Figures, value: float, spans: list[tuple[int, int]], span
 
 
 def _period_named(text: str) -> Period | None:
-    found = re.search(rf"(?:an?|per|/|each|every)\s*{_PERIOD}", text)
-    return _PERIOD_WORDS[found.group("period")] if found else None
+    """The period an amount is over, said elsewhere in the message ("50k ... a year"); not the unit
+    of what is asked ("how many hours a week", "charts an hour")."""
+    for found in re.finditer(rf"(?:an?|per|/|each|every)\s*{_PERIOD}", text):
+        if not re.search(rf"(?:hours?|hrs?|{_CHART})\s*$", text[: found.start()]):
+            return _PERIOD_WORDS[found.group("period")]
+    return None
 
 
 def _outside(text: str, spans: list[tuple[int, int]]) -> str:
