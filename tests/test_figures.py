@@ -92,6 +92,12 @@ ANSWERS = [
     # "they want 32 hrs a week" is hours, not a $32-an-hour goal: 12 x 1.40 x 32 x 52 / 12 = 2329.60
     ("$1.40 a chart, i can do 12 an hour and they want 32 hrs a week. monthly?", "$2,329.60"),
     ("50 radiology reports an hour at 40 cents each. weekly at 40 hrs?", "$800 a week"),  # 50 x .4 x 40
+    # two offers: 13 x 1.75 = 22.75 an hour against 30 x .70 = 21: $1.75 an hour, $70 a week, more
+    (
+        "which pays more per hour: 13 charts/hr at $1.75 or 30 charts/hr at 70 cents?",
+        "the first pays $1.75 more",
+    ),
+    ("20 charts an hour at $1 or 35 charts an hour at $0.60, full time?", "the second pays $1.00 more"),
     # 50k is a year's goal, not a week's ("hours a week" is what is asked): 50000 / 52 / .9 / 25
     ("my goal is 50k, at 90 cents a chart and 25 charts an hour, how many hours a week?", "42.74 hours"),
     ("27 charts an hour, 1.15 per chart, 35 real productive hrs a week. weekly?", "$1,086.75"),

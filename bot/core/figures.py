@@ -105,6 +105,8 @@ _ONE_DOLLAR = re.compile(
 )
 _RETIREMENT_PLAN = re.compile(r"\b(?:401|403|457)\s*\(?\s*[kb]\s*\)?(?![a-z])")
 _AFTER_CHARTS = re.compile(rf"\s*{_CHART}\b")  # "1000 charts at 68 cents": a count, no pace
+# "13 charts/hr at $1.75 or 30 at 70 cents, which pays more?": two offers side by side.
+_COMPARE = re.compile(r"\bor\b|\bvs\.?(?!\w)|\bversus\b|\bcompar|\bwhich\b|\bbetter\b")
 _QUARTERLY = re.compile(r"\b(?:each|every|per|a) quarter\b|\bquarterly\b")
 QUARTERLY_DUE = "April 15, June 15, September 15 and January 15 of the next year"
 _FORM_NUMBERS = {1040, 1099, 1096, 941, 940}  # "1099 self employment tax" names a form, not an amount
@@ -145,6 +147,9 @@ class Figures:
     se_tax_on: float | None = None  # a net amount whose self-employment tax is asked
     owed: float | None = None  # a year's tax, to be paid in quarterly estimated payments
     charts: float | None = None  # a count of charts ("1000 charts at 68 cents"), not a pace
+    other_offer: tuple[float, float] | None = None  # a second (pace, rate) to compare with the first
+    second_pace: float | None = None  # read while reading; an offer only with a second rate
+    second_rate: float | None = None
     read: list[str] = field(default_factory=list)
     assumed: list[str] = field(default_factory=list)
     asked: set[Period] = field(default_factory=set)
@@ -279,6 +284,13 @@ def read_figures(message: str) -> Figures | None:
                 figures.charts_per_hour = value
                 figures.read.append(f"{value:g} charts an hour")
             spans.append((match.start(), end + found.end()))
+        elif (
+            (found := _AFTER_PACE.match(after))
+            and found.group("unit") in ("hourly", "hour", "hr", "h")
+            and figures.second_pace is None
+        ):
+            figures.second_pace = value
+            spans.append((match.start(), end + found.end()))
         elif (found := _AFTER_CHARTS.match(after)) and figures.charts is None:
             figures.charts = value
             figures.read.append(f"{value:,g} charts")
@@ -316,6 +328,11 @@ def read_figures(message: str) -> Figures | None:
         if small:
             amounts.remove(small[0])
             _set_rate(figures, small[0][0], spans, small[0][2])
+    if figures.second_pace is not None and figures.second_rate is not None and _COMPARE.search(text):
+        figures.other_offer = (figures.second_pace, figures.second_rate)
+        figures.read.append(
+            f"against {figures.second_pace:g} charts an hour at ${figures.second_rate:.2f} a chart"
+        )
     figures.asks_se_tax = _SE_TAX.search(text) is not None
     earns = figures.charts_per_hour is not None and figures.pay_per_chart is not None
     before, after = (text[: amounts[0][2][0]], text[amounts[0][2][1] :]) if amounts else ("", "")
@@ -358,6 +375,8 @@ def _set_rate(figures: Figures, value: float, spans: list[tuple[int, int]], span
     if figures.pay_per_chart is None:
         figures.pay_per_chart = value
         figures.read.append(f"${value:.2f} a chart")
+    elif figures.second_rate is None:
+        figures.second_rate = value
     spans.append(span)
 
 
@@ -401,6 +420,7 @@ class Computed:
     earnings: Earnings | None = None
     contractor: ContractorView | None = None  # the self-employment tax on a net amount that was given
     needed: tuple[tuple[str, str], ...] = ()  # (what, how much) to reach the target
+    other_offer: Earnings | None = None  # the second offer's earnings, on the same hours and weeks
     problem: str | None = None  # an impossible input, in the student's terms
 
     @property
@@ -451,11 +471,17 @@ def compute(figures: Figures, tax: SelfEmploymentTax, year: int | None = None) -
         check_input("weeks_per_year", weeks)
         question = EarningsQuestion(pace, rate, hours, weeks) if pace and rate else None
         result = answer(question, tax, year=year).earnings if question else None
+        other = None
+        if result is not None and figures.other_offer is not None:
+            other_pace, other_rate = figures.other_offer
+            check_input("charts_per_hour", other_pace)
+            check_input("pay_per_chart", other_rate)
+            other = answer(EarningsQuestion(other_pace, other_rate, hours, weeks), tax, year=year).earnings
     except EarningsInputError as error:
         return Computed(figures, problem=str(error))
     if figures.weeks_per_year == DEFAULT_WEEKS_PER_YEAR and result is not None:
         figures.assumed.append(f"{DEFAULT_WEEKS_PER_YEAR:g} paid weeks a year")
-    return Computed(figures, earnings=result, needed=_needed(figures, hours, weeks))
+    return Computed(figures, earnings=result, needed=_needed(figures, hours, weeks), other_offer=other)
 
 
 def _needed(figures: Figures, hours: float, weeks: float) -> tuple[tuple[str, str], ...]:

@@ -163,6 +163,28 @@ def _about(amount: float) -> str:
     return money(amount, whole=amount >= WHOLE_DOLLARS_FROM)
 
 
+def _offer_line(e: Earnings) -> str:
+    return f"{money(e.hourly)} an hour, {money(e.weekly)} a week, {_about(e.annual)} a year"
+
+
+def _offers_compared(first: Earnings, second: Earnings) -> str:
+    """ "Which pays more?": the two offers' hourly pay, and by how much one beats the other."""
+
+    def offer(e: Earnings) -> str:
+        return f"**{money(e.hourly)} an hour** at {number(e.charts_per_hour)} charts an hour × {money(e.pay_per_chart)}"
+
+    gap = round(first.hourly - second.hourly, 2)
+    if not gap:
+        verdict = "the same pay."
+    else:
+        which = "the first" if gap > 0 else "the second"
+        verdict = (
+            f"{which} pays {money(abs(gap))} more an hour "
+            f"({money(abs(first.weekly - second.weekly))} a week at {first.hours_per_week:g} hours)."
+        )
+    return f"{offer(first)}, against {offer(second)}: {verdict} "
+
+
 def with_figures_asked(reply: Reply, computed: Computed) -> Reply:
     """A topic's reply to a message that also gave some numbers, asking for the ones still missing."""
     return replace(reply, body=f"{reply.body}\n\n**Your figures:** {_ask_for_the_rest(computed)}")
@@ -222,6 +244,9 @@ def figures_reply(computed: Computed) -> Reply:
                 f"You mentioned {money(f.target.amount)} {per(f.target.period)}: at these numbers it is "
                 f"**{_about(said)}** {per(f.target.period)}. "
             )
+        if computed.other_offer is not None:
+            headline = _offers_compared(e, computed.other_offer)
+            fields.append(Field("The other offer", _offer_line(computed.other_offer)))
         if f.asks_se_tax:
             headline += (
                 f"Self-employment tax as a 1099 contractor: **{_about(e.contractor.se_tax)} a year** "
