@@ -77,6 +77,7 @@ ANSWERS = [
     ("30 charts/hr, $0.60 each, but only 35 real hours a week. monthly?", "$2,730 a month"),  # x 52 / 12
     ("i code 15 an hour at 95c, what do i make in an 8 hr day", "$114 a day"),  # 15 x .95 x 8
     ("se tax if i net 25 an hour full time?", "$7,347.37"),  # 25 x 40 x 52 x .9235 x .153
+    ("se tax if i net 25 an hour?", "I assumed: full time, 40 hours a week; 52 weeks a year ($52,000 net)"),
     ("i think ill owe about 6000 total for the year, what do i send each quarter", "$1,500"),  # / 4
     ("1000 charts at 68 cents = ?", "$680"),  # 1000 x .68
     ("how many charts a month to make 3000 at 80 cents", "3,750 charts"),  # 3000 / .80

@@ -148,8 +148,6 @@ class Figures:
     owed: float | None = None  # a year's tax, to be paid in quarterly estimated payments
     charts: float | None = None  # a count of charts ("1000 charts at 68 cents"), not a pace
     other_offer: tuple[float, float] | None = None  # a second (pace, rate) to compare with the first
-    second_pace: float | None = None  # read while reading; an offer only with a second rate
-    second_rate: float | None = None
     read: list[str] = field(default_factory=list)
     assumed: list[str] = field(default_factory=list)
     asked: set[Period] = field(default_factory=set)
@@ -187,6 +185,8 @@ def read_figures(message: str) -> Figures | None:
     figures = Figures()
     charts_per_week: float | None = None
     bare_hours: float | None = None  # "in 8 hours", no "a week": with a count of charts, a pace
+    rates: list[float] = []  # every rate read; the first is the pay, a second may be another offer's
+    second_pace: float | None = None
     spans: list[tuple[int, int]] = []
     amounts: list[tuple[float, Period | None, tuple[int, int]]] = []
     for match in _AMOUNT.finditer(text):
@@ -194,7 +194,7 @@ def read_figures(message: str) -> Figures | None:
         value = float(number_text.replace(",", "")) * (1000 if match.group("k") else 1)
         end, after = match.end(), text[match.end() :]
         if match.group("cents") and not match.group("k"):
-            _set_rate(figures, value / 100, spans, match.span())
+            _set_rate(figures, value / 100, spans, match.span(), rates)
         elif found := _AFTER_TIME.match(after):
             if (found.group("tail") or _CHART_TAKES.search(text[: match.start()])) and value:
                 minutes = value / 60 if found.group("unit").startswith("s") else value
@@ -213,7 +213,7 @@ def read_figures(message: str) -> Figures | None:
                 or _AFTER_PER_CHART.match(after)
             )
         ):
-            _set_rate(figures, value, spans, match.span())
+            _set_rate(figures, value, spans, match.span(), rates)
         elif (
             match.group("dollar")
             or match.group("dollars")
@@ -224,7 +224,7 @@ def read_figures(message: str) -> Figures | None:
             if _AFTER_PER_CHART.match(after) or (
                 not _AFTER_PERIOD.match(after) and value < 5 and not match.group("k")
             ):
-                _set_rate(figures, value, spans, match.span())
+                _set_rate(figures, value, spans, match.span(), rates)
             else:
                 period_match = _AFTER_PERIOD.match(after)
                 period = _PERIOD_WORDS[period_match.group("period")] if period_match else None
@@ -287,9 +287,9 @@ def read_figures(message: str) -> Figures | None:
         elif (
             (found := _AFTER_PACE.match(after))
             and found.group("unit") in ("hourly", "hour", "hr", "h")
-            and figures.second_pace is None
+            and second_pace is None
         ):
-            figures.second_pace = value
+            second_pace = value
             spans.append((match.start(), end + found.end()))
         elif (found := _AFTER_CHARTS.match(after)) and figures.charts is None:
             figures.charts = value
@@ -327,12 +327,10 @@ def read_figures(message: str) -> Figures | None:
         small = [m for m in amounts if m[0] < 5]
         if small:
             amounts.remove(small[0])
-            _set_rate(figures, small[0][0], spans, small[0][2])
-    if figures.second_pace is not None and figures.second_rate is not None and _COMPARE.search(text):
-        figures.other_offer = (figures.second_pace, figures.second_rate)
-        figures.read.append(
-            f"against {figures.second_pace:g} charts an hour at ${figures.second_rate:.2f} a chart"
-        )
+            _set_rate(figures, small[0][0], spans, small[0][2], rates)
+    if second_pace is not None and len(rates) > 1 and _COMPARE.search(text):
+        figures.other_offer = (second_pace, rates[1])
+        figures.read.append(f"against {second_pace:g} charts an hour at ${rates[1]:.2f} a chart")
     figures.asks_se_tax = _SE_TAX.search(text) is not None
     earns = figures.charts_per_hour is not None and figures.pay_per_chart is not None
     before, after = (text[: amounts[0][2][0]], text[amounts[0][2][1] :]) if amounts else ("", "")
@@ -361,6 +359,8 @@ def read_figures(message: str) -> Figures | None:
                 if figures.hours_per_week is None:
                     figures.assumed.append(f"full time, {FULL_TIME_HOURS:g} hours a week")
                 figures.assumed.append(f"{weeks:g} weeks a year ({money(value * factor)} net)")
+            else:
+                figures.assumed.clear()  # no hours enter a net a week, month or year ("part time": moot)
         else:
             named = period or _period_named(_outside(text, spans))
             period = named or ("year" if value >= 10000 else "week")
@@ -371,12 +371,13 @@ def read_figures(message: str) -> Figures | None:
     return figures if _worth_computing(figures, text) else None
 
 
-def _set_rate(figures: Figures, value: float, spans: list[tuple[int, int]], span: tuple[int, int]) -> None:
+def _set_rate(
+    figures: Figures, value: float, spans: list[tuple[int, int]], span: tuple[int, int], rates: list[float]
+) -> None:
     if figures.pay_per_chart is None:
         figures.pay_per_chart = value
         figures.read.append(f"${value:.2f} a chart")
-    elif figures.second_rate is None:
-        figures.second_rate = value
+    rates.append(value)
     spans.append(span)
 
 
@@ -465,17 +466,21 @@ def compute(figures: Figures, tax: SelfEmploymentTax, year: int | None = None) -
     hours = figures.hours_per_week or FULL_TIME_HOURS
     weeks = figures.weeks_per_year
     try:
-        for name, value in (("charts_per_hour", pace), ("pay_per_chart", rate), ("hours_per_week", hours)):
+        other_pace, other_rate = figures.other_offer or (None, None)
+        for name, value in (
+            ("charts_per_hour", pace),
+            ("pay_per_chart", rate),
+            ("hours_per_week", hours),
+            ("weeks_per_year", weeks),
+            ("charts_per_hour", other_pace),
+            ("pay_per_chart", other_rate),
+        ):
             if value is not None:
                 check_input(name, value)
-        check_input("weeks_per_year", weeks)
         question = EarningsQuestion(pace, rate, hours, weeks) if pace and rate else None
         result = answer(question, tax, year=year).earnings if question else None
         other = None
-        if result is not None and figures.other_offer is not None:
-            other_pace, other_rate = figures.other_offer
-            check_input("charts_per_hour", other_pace)
-            check_input("pay_per_chart", other_rate)
+        if result is not None and other_pace and other_rate:
             other = answer(EarningsQuestion(other_pace, other_rate, hours, weeks), tax, year=year).earnings
     except EarningsInputError as error:
         return Computed(figures, problem=str(error))

@@ -163,6 +163,10 @@ def _about(amount: float) -> str:
     return money(amount, whole=amount >= WHOLE_DOLLARS_FROM)
 
 
+def _assumed(assumptions: list[str]) -> str:
+    return " I assumed: " + "; ".join(assumptions) + "." if assumptions else ""
+
+
 def _offer_line(e: Earnings) -> str:
     return f"{money(e.hourly)} an hour, {money(e.weekly)} a week, {_about(e.annual)} a year"
 
@@ -194,7 +198,7 @@ def figures_reply(computed: Computed) -> Reply:
     """The arithmetic a message asked for, saying which numbers were read and which were assumed."""
     f = computed.figures
     read = "I read: " + "; ".join(f.read) + "." if f.read else ""
-    assumed = " I assumed: " + "; ".join(f.assumed) + "." if f.assumed else ""
+    assumptions = list(f.assumed)
     if computed.problem:
         return Reply(
             title="Those numbers don't add up",
@@ -204,7 +208,7 @@ def figures_reply(computed: Computed) -> Reply:
     if computed.contractor is not None:
         c = computed.contractor
         body = (
-            f"{read} On {money(f.se_tax_on or 0)} of net self-employment profit a year, self-employment tax "
+            f"{read}{_assumed(assumptions)} On {money(f.se_tax_on or 0)} of net self-employment profit a year, self-employment tax "
             f"is **{money(c.se_tax)}**: 15.3% (12.4% Social Security + 2.9% Medicare) on 92.35% of net "
             f"({money(c.taxable_earnings)}). Half of it ({money(c.se_tax_deduction)}) is deductible. "
             f"Income tax comes on top. Figures use the {c.year} Social Security wage base "
@@ -233,9 +237,7 @@ def figures_reply(computed: Computed) -> Reply:
         asked: list[str] = [p for p in values if p in f.asked]
         asked = asked or [*(["day"] if f.hours_per_day else []), "week", "year"]
         if "day" in asked and not f.hours_per_day:
-            assumed = (
-                assumed.removesuffix(".") + "; a 5-day week." if assumed else " I assumed: a 5-day week."
-            )
+            assumptions.append("a 5-day week")
         # The headline in whole dollars from $1,000 ("$2,364 a month"), the fields to the cent.
         headline = "**" + ", ".join(f"{_about(values[p])} {per(p)}" for p in asked) + "** gross. "
         if f.target is not None and f.target.period in values and not f.asks_needed:
@@ -269,7 +271,7 @@ def figures_reply(computed: Computed) -> Reply:
         )
     else:
         tail = f"Gross pay before tax; a month is a year ÷ 12. Change any number with {command}."
-    body = f"{headline}{read}{assumed}\n\n{tail}"
+    body = f"{headline}{read}{_assumed(assumptions)}\n\n{tail}"
     return Reply(
         title="Your figures",
         body=body,
