@@ -38,6 +38,7 @@ def frequency_floor() -> int:
     return _frequencies()[0]
 
 
+@lru_cache(maxsize=16_384)  # a long message asks about 80 words, most of them again and again
 def english_frequency(word: str) -> int:
     """How often `word` (lower case) occurs in pyspellchecker's English corpus; 0 below the floor."""
     _, words, counts = _frequencies()

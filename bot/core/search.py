@@ -55,6 +55,7 @@ STOPWORDS = frozenset(
 FIELD_WEIGHTS = {"title": 3, "aliases": 3, "questions": 2, "answer": 1}
 BM25_K1, BM25_B = 1.2, 0.5
 NB_ALPHA = 0.05  # naive Bayes smoothing
+_LOG_ALPHA = math.log(NB_ALPHA)  # the word model's log count of a term no phrasing has
 # Ranking and confidence weights: chosen by benchmarks/calibrate.py (leave-one-out over the topics'
 # own phrasings, and off-topic calibration questions), never on the evaluation set.
 W_BM25, W_EXAMPLE, W_NB = 1.0, 1.0, 0.5
@@ -617,8 +618,12 @@ class SearchIndex:
         scored = [group for group in groups if group != (OUT_OF_SCOPE,)]
         for number in candidates:
             phrasings = self._phrasings(number)
-            log_count, denominator = phrasings.log_counts.__getitem__, phrasings.log_total
-            logs[number] = sum([max(map(log_count, group)) - denominator for group in scored])
+            log_count = phrasings.log_counts.__getitem__
+            # A group none of whose terms the phrasings have counts log(NB_ALPHA), like an unseen
+            # term: only the groups they share (a few of a long message's 50) are looked up.
+            shared = compress(scored, map(not_, map(phrasings.head.isdisjoint, scored)))
+            seen = sum([max(map(log_count, group)) - _LOG_ALPHA for group in shared])
+            logs[number] = seen + len(scored) * (_LOG_ALPHA - phrasings.log_total)
         top = max(logs.values(), default=0.0)
         exp = {n: math.exp(v - top) for n, v in logs.items()}
         total = sum(exp.values()) or 1.0
@@ -630,8 +635,10 @@ class SearchIndex:
         phrasings = self._phrasings(number)
         # Only the phrasings sharing a term with the question, found through the terms: most share none.
         dots: dict[int, float] = {}
-        for term, weight in weights.items():
-            for example in phrasings.containing.get(term, ()):
+        containing = phrasings.containing
+        for term in filter(containing.__contains__, weights):
+            weight = weights[term]
+            for example in containing[term]:
                 dots[example] = dots.get(example, 0.0) + weight
         best = 0.0
         for example, dot in dots.items():
@@ -781,7 +788,12 @@ class _Sparse:
         return sorted(shortlist, key=shortlist.__getitem__, reverse=True)[:size]
 
     def rows(self, numbers: Iterable[int]) -> dict[int, list[float]]:
-        return {n: [impact.get(n, 0.0) for impact in self._impacts] for n in numbers}
+        rows = {n: [0.0] * len(self._impacts) for n in numbers}
+        # Group by group, only the topics it has: most of a long message's groups have few of them.
+        for group, impact in enumerate(self._impacts):
+            for n in impact.keys() & rows.keys():
+                rows[n][group] = impact[n]
+        return rows
 
 
 class _Dense:
