@@ -79,6 +79,8 @@ ANSWERS = [
     ("se tax if i net 25 an hour full time?", "$7,347.37"),  # 25 x 40 x 52 x .9235 x .153
     ("se tax if i net 25 an hour?", "I assumed: full time, 40 hours a week; 52 weeks a year ($52,000 net)"),
     ("i think ill owe about 6000 total for the year, what do i send each quarter", "$1,500"),  # / 4
+    ("ill owe around 10000 this year (income + se tax), what is each quarterly payment", "$2,500"),  # / 4
+    ("15 charts an hour at $1.20, how many hours to make 1800 a month", "100 hours"),  # 1800 / 18
     ("1000 charts at 68 cents = ?", "$680"),  # 1000 x .68
     ("how many charts a month to make 3000 at 80 cents", "3,750 charts"),  # 3000 / .80
     ("my goal is 3000 a month. they pay 90 cents a chart. charts per week?", "770 charts"),  # x12/52/.9
@@ -156,6 +158,17 @@ def test_a_target_gives_the_charts_and_hours_it_needs(advisor: Advisor) -> None:
     assert (
         needed["Hours a week at 25 charts an hour"] == "54.95 hours"
     )  # 50000 / 52 / 0.70 / 25 = 54.945, rounded up
+
+
+def test_a_contractors_figures_say_what_a_1099_leaves_out(advisor: Advisor) -> None:
+    reply = advisor.ask("1099 gig, 25 charts an hour at 80 cents full time, whats my yearly").reply
+    text = reply.plain_text()
+    assert "$41,600 a year" in text  # 25 x .80 x 40 x 52
+    assert "$5,878 a year" in text  # SE tax: 41600 x .9235 x .153 = 5878.02
+    assert "no employer benefits (health insurance, paid time off" in text
+    assert reply.body.endswith("ask a tax professional (free help: IRS VITA).")
+    employee = advisor.ask("25 charts an hour at 80 cents full time, whats my yearly").reply.plain_text()
+    assert "$41,600 a year" in employee and "self-employment" not in employee
 
 
 def test_an_amount_alone_is_given_over_the_other_periods(advisor: Advisor) -> None:

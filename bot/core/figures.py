@@ -113,6 +113,7 @@ _FORM_NUMBERS = {1040, 1099, 1096, 941, 940}  # "1099 self employment tax" names
 _FULL_TIME = re.compile(r"\bfull[\s-]?time\b|\bft\b")
 _PART_TIME = re.compile(r"\bpart[\s-]?time\b")
 _SE_TAX_WORDS = re.compile(r"\b(?:se|self[\s-]?employ(?:ment|ed)?)\s*tax|\bschedule se\b")
+_CONTRACT = re.compile(r"\b1099\b|\bcontract(?:or|ing)?\b|\bfreelanc|\bself[\s-]?employed\b")
 _SE_TAX = re.compile(rf"{_SE_TAX_WORDS.pattern}|\b15\.3\s*(?:%|percent\b|on\b)")  # "i owe 15.3% of that?"
 _ASKS = re.compile(
     r"how many (?:charts?|records?|encounters?|hours?|hrs?)|\bhow much\b|\bhow fast\b|\bcalculat|\bmath\b"
@@ -153,6 +154,7 @@ class Figures:
     asked: set[Period] = field(default_factory=set)
     asks_needed: bool = False  # "how many hours...": the amount is a goal, not a figure to check
     asks_se_tax: bool = False  # "what do i owe in se tax": the reply leads with it
+    contract: bool = False  # "a 1099 gig at 70c a chart": paid as a contractor, not an employee
 
     @property
     def counts_charts(self) -> bool:
@@ -332,6 +334,7 @@ def read_figures(message: str) -> Figures | None:
         figures.other_offer = (second_pace, rates[1])
         figures.read.append(f"against {second_pace:g} charts an hour at ${rates[1]:.2f} a chart")
     figures.asks_se_tax = _SE_TAX.search(text) is not None
+    figures.contract = figures.asks_se_tax or _CONTRACT.search(text) is not None
     earns = figures.charts_per_hour is not None and figures.pay_per_chart is not None
     before, after = (text[: amounts[0][2][0]], text[amounts[0][2][1] :]) if amounts else ("", "")
     if amounts and figures.asks_se_tax and earns and not re.search(r"\bnet(?:ted|s)?" + _ABOUT, before):
@@ -341,8 +344,10 @@ def read_figures(message: str) -> Figures | None:
     elif amounts:
         value, period, span = amounts[0]
         spans.append(span)
-        owed = _OWED_BEFORE.search(before) or _OWED_AFTER.match(after)
-        if _QUARTERLY.search(text) and owed and not figures.asks_se_tax and period in (None, "year"):
+        # "i'll owe about 8000 (se tax + income tax)": said right after "owe", the amount is the tax
+        # even where SE tax is named; "8000 in tax" is, unless SE tax is asked about an income.
+        owed = _OWED_BEFORE.search(before) or (_OWED_AFTER.match(after) and not figures.asks_se_tax)
+        if _QUARTERLY.search(text) and owed and period in (None, "year"):
             figures.owed = value
             figures.read.append(f"{money(value)} of tax for the year")
         elif figures.asks_se_tax:
@@ -509,9 +514,12 @@ def _needed(figures: Figures, hours: float, weeks: float) -> tuple[tuple[str, st
         if target.period != "week":
             out.append(("That is, charts a week", _charts(weekly / rate)))
         if pace:
-            out.append(
-                (f"Hours a week at {number(pace)} charts an hour", f"{_decimal(weekly / rate / pace)} hours")
-            )
+            at_pace = f"at {number(pace)} charts an hour"
+            if target.period in ("day", "month"):  # "hours to make $1512 a month": a month's hours first
+                out.append(
+                    (f"Hours a {target.period} {at_pace}", f"{_decimal(target.amount / rate / pace)} hours")
+                )
+            out.append((f"Hours a week {at_pace}", f"{_decimal(weekly / rate / pace)} hours"))
         else:
             out.append((f"Charts an hour over {hours:g} hours a week", _charts(weekly / rate / hours)))
     elif pace:

@@ -194,6 +194,15 @@ def with_figures_asked(reply: Reply, computed: Computed) -> Reply:
     return replace(reply, body=f"{reply.body}\n\n**Your figures:** {_ask_for_the_rest(computed)}")
 
 
+TAX_HELP = "For your own situation, ask a tax professional (free help: IRS VITA)."
+# What a 1099 pay figure leaves out, said whenever a message's figures are a contractor's.
+CONTRACT_NOTE = (
+    "On a 1099 nothing is withheld: you pay self-employment tax (15.3% on 92.35% of net) and income "
+    "tax yourself, in quarterly estimated payments, and there are no employer benefits (health "
+    "insurance, paid time off, retirement match), so compare a per-chart offer with a W-2 wage after both."
+)
+
+
 def figures_reply(computed: Computed) -> Reply:
     """The arithmetic a message asked for, saying which numbers were read and which were assumed."""
     f = computed.figures
@@ -213,7 +222,7 @@ def figures_reply(computed: Computed) -> Reply:
             f"({money(c.taxable_earnings)}). Half of it ({money(c.se_tax_deduction)}) is deductible. "
             f"Income tax comes on top. Figures use the {c.year} Social Security wage base "
             f"({money(c.wage_base)}). {c.year_note}\n\nNo SE tax is due when net earnings from self-employment "
-            f"are under {money(c.minimum)} for the year (Schedule SE).\n\nFor your own situation, ask a tax professional (free help: IRS VITA)."
+            f"are under {money(c.minimum)} for the year (Schedule SE).\n\n{TAX_HELP}"
         )
         rounded = c.se_tax >= WHOLE_DOLLARS_FROM and round(c.se_tax, 2) != round(c.se_tax)
         about = "about " if rounded else ""  # the body has it to the cent
@@ -249,7 +258,7 @@ def figures_reply(computed: Computed) -> Reply:
         if computed.other_offer is not None:
             headline = _offers_compared(e, computed.other_offer)
             fields.append(Field("The other offer", _offer_line(computed.other_offer)))
-        if f.asks_se_tax:
+        if f.contract:
             headline += (
                 f"Self-employment tax as a 1099 contractor: **{_about(e.contractor.se_tax)} a year** "
                 f"(15.3% on 92.35% of net, {e.contractor.year}). "
@@ -267,10 +276,12 @@ def figures_reply(computed: Computed) -> Reply:
     if f.owed is not None:
         tail = (
             "Four equal payments of the tax you expect for the year; a date on a weekend or holiday moves to "
-            "the next business day. For your own situation, ask a tax professional (free help: IRS VITA)."
+            f"the next business day. {TAX_HELP}"
         )
     else:
         tail = f"Gross pay before tax; a month is a year ÷ 12. Change any number with {command}."
+        if f.contract:
+            tail = f"{CONTRACT_NOTE}\n\n{tail}\n\n{TAX_HELP}"
     body = f"{headline}{read}{_assumed(assumptions)}\n\n{tail}"
     return Reply(
         title="Your figures",
