@@ -169,6 +169,10 @@ def test_a_contractors_figures_say_what_a_1099_leaves_out(advisor: Advisor) -> N
     assert reply.body.endswith("ask a tax professional (free help: IRS VITA).")
     employee = advisor.ask("25 charts an hour at 80 cents full time, whats my yearly").reply.plain_text()
     assert "$41,600 a year" in employee and "self-employment" not in employee
+    agency = advisor.ask(
+        "w2 contract job, 25 charts an hour at 80 cents full time, yearly?"
+    ).reply.plain_text()
+    assert "$41,600 a year" in agency and "self-employment" not in agency  # a W-2 contract withholds
 
 
 def test_an_amount_alone_is_given_over_the_other_periods(advisor: Advisor) -> None:

@@ -113,7 +113,10 @@ _FORM_NUMBERS = {1040, 1099, 1096, 941, 940}  # "1099 self employment tax" names
 _FULL_TIME = re.compile(r"\bfull[\s-]?time\b|\bft\b")
 _PART_TIME = re.compile(r"\bpart[\s-]?time\b")
 _SE_TAX_WORDS = re.compile(r"\b(?:se|self[\s-]?employ(?:ment|ed)?)\s*tax|\bschedule se\b")
-_CONTRACT = re.compile(r"\b1099\b|\bcontract(?:or|ing)?\b|\bfreelanc|\bself[\s-]?employed\b")
+# Paid as a contractor: "1099", "freelance"; "contract" only where no W-2 is named (agencies' W-2 contracts).
+_CONTRACT = re.compile(r"\b1099\b|\bfreelanc|\bself[\s-]?employed\b")
+_CONTRACT_UNLESS_W2 = re.compile(r"\bcontract(?:or|ing)?\b")
+_W2 = re.compile(r"\bw[\s-]?2\b")
 _SE_TAX = re.compile(rf"{_SE_TAX_WORDS.pattern}|\b15\.3\s*(?:%|percent\b|on\b)")  # "i owe 15.3% of that?"
 _ASKS = re.compile(
     r"how many (?:charts?|records?|encounters?|hours?|hrs?)|\bhow much\b|\bhow fast\b|\bcalculat|\bmath\b"
@@ -334,7 +337,11 @@ def read_figures(message: str) -> Figures | None:
         figures.other_offer = (second_pace, rates[1])
         figures.read.append(f"against {second_pace:g} charts an hour at ${rates[1]:.2f} a chart")
     figures.asks_se_tax = _SE_TAX.search(text) is not None
-    figures.contract = figures.asks_se_tax or _CONTRACT.search(text) is not None
+    figures.contract = bool(
+        figures.asks_se_tax
+        or _CONTRACT.search(text)
+        or (_CONTRACT_UNLESS_W2.search(text) and not _W2.search(text))
+    )
     earns = figures.charts_per_hour is not None and figures.pay_per_chart is not None
     before, after = (text[: amounts[0][2][0]], text[amounts[0][2][1] :]) if amounts else ("", "")
     if amounts and figures.asks_se_tax and earns and not re.search(r"\bnet(?:ted|s)?" + _ABOUT, before):

@@ -198,8 +198,9 @@ TAX_HELP = "For your own situation, ask a tax professional (free help: IRS VITA)
 # What a 1099 pay figure leaves out, said whenever a message's figures are a contractor's.
 CONTRACT_NOTE = (
     "On a 1099 nothing is withheld: you pay self-employment tax (15.3% on 92.35% of net) and income "
-    "tax yourself, in quarterly estimated payments, and there are no employer benefits (health "
-    "insurance, paid time off, retirement match), so compare a per-chart offer with a W-2 wage after both."
+    "tax yourself, usually in quarterly estimated payments (Form 1040-ES, required if you expect to "
+    "owe $1,000 or more), and there are no employer benefits (health insurance, paid time off, "
+    "retirement match), so compare a per-chart offer with a W-2 wage after taxes and benefits."
 )
 
 
