@@ -80,6 +80,8 @@ ANSWERS = [
     ("se tax if i net 25 an hour?", "I assumed: full time, 40 hours a week; 52 weeks a year ($52,000 net)"),
     ("i think ill owe about 6000 total for the year, what do i send each quarter", "$1,500"),  # / 4
     ("ill owe around 10000 this year (income + se tax), what is each quarterly payment", "$2,500"),  # / 4
+    ("how much se tax will i owe around 45000 net, quarterly payments?", "$6,358.30"),  # an income, not tax
+    ("i owe about 2000 each quarter in se tax, whats that for the year?", "$8,000"),  # one payment x 4
     ("15 charts an hour at $1.20, how many hours to make 1800 a month", "100 hours"),  # 1800 / 18
     ("1000 charts at 68 cents = ?", "$680"),  # 1000 x .68
     ("how many charts a month to make 3000 at 80 cents", "3,750 charts"),  # 3000 / .80
@@ -173,6 +175,32 @@ def test_a_contractors_figures_say_what_a_1099_leaves_out(advisor: Advisor) -> N
         "w2 contract job, 25 charts an hour at 80 cents full time, yearly?"
     ).reply.plain_text()
     assert "$41,600 a year" in agency and "self-employment" not in agency  # a W-2 contract withholds
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "w2 job, not 1099. 25 charts an hour at 80 cents full time, whats my yearly",
+        "where do i enter my 1099-int interest? i code 25 charts an hour at 80 cents, yearly?",
+        "my dad is a general contractor, he says 25 charts an hour at 80 cents is bad. whats that a year",
+        "my employment contract says 40 hours, 25 charts an hour at 80 cents, yearly?",
+        # two offers: whose SE tax it would be is not clear, so none is given
+        "w2 offer 30 charts an hour at 70 cents or 1099 at 13 charts an hour at $1.75, which pays more?",
+    ],
+)
+def test_no_self_employment_tax_where_the_pay_is_not_a_contractors(advisor: Advisor, message: str) -> None:
+    reply = advisor.ask(message).reply
+    # the body (the fields always show a contractor's view beside the pay, labelled as such)
+    assert reply.kind == "figures" and "Self-employment tax as a 1099" not in reply.body
+
+
+def test_hours_a_period_cannot_hold_are_said_to_be_out_of_reach(advisor: Advisor) -> None:
+    text = advisor.ask(
+        "10 charts an hour at 50 cents, how many hours to make 5000 a month"
+    ).reply.plain_text()
+    assert "1000 hours: more than a month has, so not reachable" in text  # 5000 / 0.50 / 10
+    reachable = advisor.ask("15 charts an hour at $1.20, how many hours to make 1800 a month").reply
+    assert "not reachable" not in reachable.plain_text()
 
 
 def test_an_amount_alone_is_given_over_the_other_periods(advisor: Advisor) -> None:

@@ -92,6 +92,10 @@ class TopicWords:
             row = rows[token] = tuple(dense)
         return row
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Kept in the knowledge cache without what questions filled in (the dense rows, `known`).
+        return {name: value for name, value in self.__dict__.items() if name not in ("_rows", "known")}
+
     @cached_property
     def known(self) -> frozenset[str]:
         """The topics it was fitted with."""

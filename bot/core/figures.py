@@ -108,15 +108,29 @@ _AFTER_CHARTS = re.compile(rf"\s*{_CHART}\b")  # "1000 charts at 68 cents": a co
 # "13 charts/hr at $1.75 or 30 at 70 cents, which pays more?": two offers side by side.
 _COMPARE = re.compile(r"\bor\b|\bvs\.?(?!\w)|\bversus\b|\bcompar|\bwhich\b|\bbetter\b")
 _QUARTERLY = re.compile(r"\b(?:each|every|per|a) quarter\b|\bquarterly\b")
+_A_QUARTER_AFTER = re.compile(
+    r"\s*(?:(?:in\s+)?(?:se\s+|income\s+|federal\s+)?tax(?:es)?\s+)?(?:(?:each|every|per|a)\s+quarter\b|quarterly\b|per\s+(?:quarterly\s+)?payment\b)"
+)
+_OWED_TAX_AFTER = re.compile(
+    r"\s*(?:total\b|\(\s*(?:se|self|income|federal)\b|in\s+(?:(?:se|income|federal|self[\s-]?employment)\s+)?tax"
+    r"|(?:for|this)\s+(?:the\s+)?year\b|(?:each|every|per|a)\s+quarter\b|quarterly\b|per\s+(?:quarterly\s+)?payment\b)"
+)
 QUARTERLY_DUE = "April 15, June 15, September 15 and January 15 of the next year"
 _FORM_NUMBERS = {1040, 1099, 1096, 941, 940}  # "1099 self employment tax" names a form, not an amount
 _FULL_TIME = re.compile(r"\bfull[\s-]?time\b|\bft\b")
 _PART_TIME = re.compile(r"\bpart[\s-]?time\b")
 _SE_TAX_WORDS = re.compile(r"\b(?:se|self[\s-]?employ(?:ment|ed)?)\s*tax|\bschedule se\b")
-# Paid as a contractor: "1099", "freelance"; "contract" only where no W-2 is named (agencies' W-2 contracts).
-_CONTRACT = re.compile(r"\b1099\b|\bfreelanc|\bself[\s-]?employed\b")
-_CONTRACT_UNLESS_W2 = re.compile(r"\bcontract(?:or|ing)?\b")
-_W2 = re.compile(r"\bw[\s-]?2\b")
+# Paid as a contractor: "a 1099 gig", "freelance", "contract work" (not a 1099-INT, "$1099 a month",
+# an employment contract or a general contractor), unless the message says it is employment.
+_CONTRACT = re.compile(
+    r"(?<![$.,\d])\b1099\b(?![-\w])(?!\s*(?:a|an|per|/|each)\s*(?:hour|hr|day|week|wk|month|mo|year|yr)\b)"
+    r"|\bfreelanc\w*|\bself[\s-]?employed\b|(?<!general )\bcontractors?\b"
+    r"|\bcontract\s+(?:job|position|role|work|gig|coder|coding)\b|\bon (?:a )?contract\b"
+)
+_EMPLOYED = re.compile(
+    r"\bw[\s-]?2\b|\bemployee\b|\bnot (?:a |on (?:a )?)?(?:1099|self[\s-]?employed|freelanc\w*|contractor)\b"
+    r"|\bused to (?:freelance|be (?:self|a contractor|on))"
+)
 _SE_TAX = re.compile(rf"{_SE_TAX_WORDS.pattern}|\b15\.3\s*(?:%|percent\b|on\b)")  # "i owe 15.3% of that?"
 _ASKS = re.compile(
     r"how many (?:charts?|records?|encounters?|hours?|hrs?)|\bhow much\b|\bhow fast\b|\bcalculat|\bmath\b"
@@ -337,10 +351,9 @@ def read_figures(message: str) -> Figures | None:
         figures.other_offer = (second_pace, rates[1])
         figures.read.append(f"against {second_pace:g} charts an hour at ${rates[1]:.2f} a chart")
     figures.asks_se_tax = _SE_TAX.search(text) is not None
-    figures.contract = bool(
-        figures.asks_se_tax
-        or _CONTRACT.search(text)
-        or (_CONTRACT_UNLESS_W2.search(text) and not _W2.search(text))
+    # "W-2 at $19/hr or 1099 at 75 cents": offers compared, one of them a contractor's.
+    figures.contract = figures.asks_se_tax or bool(
+        _CONTRACT.search(text) and (not _EMPLOYED.search(text) or _COMPARE.search(text))
     )
     earns = figures.charts_per_hour is not None and figures.pay_per_chart is not None
     before, after = (text[: amounts[0][2][0]], text[amounts[0][2][1] :]) if amounts else ("", "")
@@ -351,12 +364,18 @@ def read_figures(message: str) -> Figures | None:
     elif amounts:
         value, period, span = amounts[0]
         spans.append(span)
-        # "i'll owe about 8000 (se tax + income tax)": said right after "owe", the amount is the tax
-        # even where SE tax is named; "8000 in tax" is, unless SE tax is asked about an income.
-        owed = _OWED_BEFORE.search(before) or (_OWED_AFTER.match(after) and not figures.asks_se_tax)
+        # "i'll owe about 8000 (se tax + income tax)": the tax owed, even where SE tax is named, when
+        # the words after it say so ("owe around 45000 net" is an income whose SE tax is asked).
+        owed = (
+            _OWED_BEFORE.search(before) and (not figures.asks_se_tax or _OWED_TAX_AFTER.match(after))
+        ) or (_OWED_AFTER.match(after) and not figures.asks_se_tax)
         if _QUARTERLY.search(text) and owed and period in (None, "year"):
-            figures.owed = value
-            figures.read.append(f"{money(value)} of tax for the year")
+            if _A_QUARTER_AFTER.match(after):  # "i owe about 2000 each quarter": one payment
+                figures.owed = value * 4
+                figures.read.append(f"{money(value)} of tax a quarter")
+            else:
+                figures.owed = value
+                figures.read.append(f"{money(value)} of tax for the year")
         elif figures.asks_se_tax:
             hours, weeks = figures.hours_per_week or FULL_TIME_HOURS, figures.weeks_per_year
             factor = {
@@ -460,7 +479,7 @@ def compute(figures: Figures, tax: SelfEmploymentTax, year: int | None = None) -
     """Everything the figures allow: earnings at the pace and rate, and the charts or hours a target needs."""
     if figures.owed is not None:
         quarter = (f"Each quarterly payment (Form 1040-ES, due {QUARTERLY_DUE})", money(figures.owed / 4))
-        return Computed(figures, needed=(quarter,))
+        return Computed(figures, needed=(quarter, ("The year's tax, four payments", money(figures.owed))))
     if figures.se_tax_on is not None:
         if figures.se_tax_on <= 0:
             return Computed(figures, problem="the net amount must be more than $0")
@@ -523,10 +542,9 @@ def _needed(figures: Figures, hours: float, weeks: float) -> tuple[tuple[str, st
         if pace:
             at_pace = f"at {number(pace)} charts an hour"
             if target.period in ("day", "month"):  # "hours to make $1512 a month": a month's hours first
-                out.append(
-                    (f"Hours a {target.period} {at_pace}", f"{_decimal(target.amount / rate / pace)} hours")
-                )
-            out.append((f"Hours a week {at_pace}", f"{_decimal(weekly / rate / pace)} hours"))
+                month_or_day = _hours(target.amount / rate / pace, target.period)
+                out.append((f"Hours a {target.period} {at_pace}", month_or_day))
+            out.append((f"Hours a week {at_pace}", _hours(weekly / rate / pace, "week")))
         else:
             out.append((f"Charts an hour over {hours:g} hours a week", _charts(weekly / rate / hours)))
     elif pace:
@@ -539,6 +557,16 @@ def _needed(figures: Figures, hours: float, weeks: float) -> tuple[tuple[str, st
 
 
 _ROUNDING = 1e-6  # 30.000000000000004 charts is 30: float noise is not a need
+
+
+HOURS_IN = {"day": 24, "week": 168, "month": 744}  # a month of 31 days at the most
+
+
+def _hours(needed: float, period: str) -> str:
+    """Hours needed in a period, said to be out of reach when the period has fewer."""
+    if needed > HOURS_IN[period]:
+        return f"{_decimal(needed)} hours: more than a {period} has, so not reachable at this pace and rate"
+    return f"{_decimal(needed)} hours"
 
 
 def _charts(needed: float) -> str:

@@ -259,7 +259,7 @@ def figures_reply(computed: Computed) -> Reply:
         if computed.other_offer is not None:
             headline = _offers_compared(e, computed.other_offer)
             fields.append(Field("The other offer", _offer_line(computed.other_offer)))
-        if f.contract:
+        if f.contract and computed.other_offer is None:  # compared offers: whose SE tax is unclear
             headline += (
                 f"Self-employment tax as a 1099 contractor: **{_about(e.contractor.se_tax)} a year** "
                 f"(15.3% on 92.35% of net, {e.contractor.year}). "
