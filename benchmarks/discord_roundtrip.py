@@ -18,6 +18,8 @@ Printed, all measured in this one run:
   server's handler: what the bot takes. The p99 "until handled" adds what the test server then
   does with the callback before the next interaction (checking the reply, storing the message,
   sending MESSAGE_CREATE): its own work, larger for an embed with buttons than for "pong".
+`/faq` opens the topics by id, as autocomplete sends them: the same kind of reply as `/ask` (an
+embed, related-topic buttons) without the search, so the gap between the two is the search's.
 "/earnings chart" is the time until the chart is attached (the edit that follows the figures); the
 next /earnings waits for it. The machine's load average is printed with the figures.
 """
@@ -44,12 +46,15 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.core.evaluation import median, percentile, tuning_sets
+from bot.core.knowledge import load_knowledge
+from bot.core.knowledge.paths import default_knowledge_dir
 from tests.discord_server import FakeDiscord
 
 HERE = Path(__file__).resolve().parent
 TUNING_SETS = tuning_sets(HERE / "blind")  # never test.yaml
 SHUFFLE_SEED = 20261201
 CONNECT_TIMEOUT = 60.0
+TOPIC_IDS = list(load_knowledge(default_knowledge_dir()).topics)
 SETTLE = 1.0  # seconds after the commands are synced before memory is read: the bot is idle
 
 
@@ -221,6 +226,9 @@ async def main(sequential: int, concurrent: int) -> None:
         asked = questions()  # sequential first, then concurrent: the same message only after all others
         commands: dict[str, Callable[[int], dict[str, Any]]] = {
             "ask": lambda n: {"question": next(asked)},
+            # The same kind of reply as /ask (an embed, related-topic buttons) without the search: a
+            # topic by its id, as autocomplete sends it. What discord.py takes to send such a reply.
+            "faq": lambda n: {"topic": TOPIC_IDS[n % len(TOPIC_IDS)]},
             "earnings": lambda n: {"charts_per_hour": 10 + n % 30, "rate": 0.75, "hours_per_week": 40},
         }
         async with BotProcess(server, advisor, advisor_env, "ask") as bot:
@@ -259,7 +267,7 @@ async def main(sequential: int, concurrent: int) -> None:
     for mode in ("sequential", "concurrent"):
         floor = f"bare pong, {mode}"
         print(_line(floor, results, handled, None, cpu[floor]))
-        for name in ("ask", "earnings", "earnings chart"):
+        for name in ("ask", "faq", "earnings", "earnings chart"):
             label = f"/{name}, {mode}"
             print(_line(label, results, handled, floor, cpu.get(label)))
     print("(the bot's CPU is the user and system time of its process over the run, divided by its count;")
