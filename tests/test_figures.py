@@ -82,6 +82,7 @@ ANSWERS = [
     ("ill owe around 10000 this year (income + se tax), what is each quarterly payment", "$2,500"),  # / 4
     ("how much se tax will i owe around 45000 net, quarterly payments?", "$6,358.30"),  # an income, not tax
     ("i owe about 2000 each quarter in se tax, whats that for the year?", "$8,000"),  # one payment x 4
+    ("i owe 20000 in student loans, on a 1099 what se tax do i pay if i net 50k a year", "$7,064.78"),
     ("15 charts an hour at $1.20, how many hours to make 1800 a month", "100 hours"),  # 1800 / 18
     ("1000 charts at 68 cents = ?", "$680"),  # 1000 x .68
     ("how many charts a month to make 3000 at 80 cents", "3,750 charts"),  # 3000 / .80
@@ -198,7 +199,7 @@ def test_hours_a_period_cannot_hold_are_said_to_be_out_of_reach(advisor: Advisor
     text = advisor.ask(
         "10 charts an hour at 50 cents, how many hours to make 5000 a month"
     ).reply.plain_text()
-    assert "1000 hours: more than a month has, so not reachable" in text  # 5000 / 0.50 / 10
+    assert "1,000 hours: more than a month has, so not reachable" in text  # 5000 / 0.50 / 10
     reachable = advisor.ask("15 charts an hour at $1.20, how many hours to make 1800 a month").reply
     assert "not reachable" not in reachable.plain_text()
 

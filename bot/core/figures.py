@@ -94,6 +94,7 @@ _GOAL_BEFORE = re.compile(
 )
 # "i'll owe 6000 for the year": a year's tax, asked as four quarterly payments.
 _OWED_BEFORE = re.compile(r"\bowe" + _ABOUT)
+_NET_BEFORE = re.compile(r"\bnet(?:ted|s)?" + _ABOUT)
 _OWED_AFTER = re.compile(r"\s*(?:total\s+)?(?:in|of)\s+(?:federal\s+|income\s+)?tax")
 _ASKS_NEEDED = re.compile(
     r"how many (?:charts?|records?|encounters?|hours?|hrs?)|how (?:long|fast)|what pace|\b(?:to|i) (?:need|want)|\bgoal\b|\btarget\b|\bto (?:make|clear|hit|reach|earn|gross)\b"
@@ -356,8 +357,12 @@ def read_figures(message: str) -> Figures | None:
         _CONTRACT.search(text) and (not _EMPLOYED.search(text) or _COMPARE.search(text))
     )
     earns = figures.charts_per_hour is not None and figures.pay_per_chart is not None
+    if figures.asks_se_tax:
+        # "i owe 20000 in student loans... se tax if i net 50k": the amount said as the net first.
+        netted = [a for a in amounts if _NET_BEFORE.search(text[: a[2][0]])]
+        amounts = netted + [a for a in amounts if a not in netted]
     before, after = (text[: amounts[0][2][0]], text[amounts[0][2][1] :]) if amounts else ("", "")
-    if amounts and figures.asks_se_tax and earns and not re.search(r"\bnet(?:ted|s)?" + _ABOUT, before):
+    if amounts and figures.asks_se_tax and earns and not _NET_BEFORE.search(before):
         # "20 an hour ... 20 charts at $1 each, what's my se tax": the pace and rate say the income
         # (unless the amount is the net: "i net 900 a week, 20 charts an hour...").
         spans.append(amounts[0][2])
@@ -581,4 +586,4 @@ def per(period: str) -> str:
 
 def _decimal(value: float) -> str:
     """Up to two decimals, rounded up (a need rounded down falls short): 32 hours, 31.25, 54.95."""
-    return f"{math.ceil(value * 100 - _ROUNDING) / 100:.2f}".rstrip("0").rstrip(".")
+    return f"{math.ceil(value * 100 - _ROUNDING) / 100:,.2f}".rstrip("0").rstrip(".")
