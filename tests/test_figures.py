@@ -204,6 +204,17 @@ def test_hours_a_period_cannot_hold_are_said_to_be_out_of_reach(advisor: Advisor
     assert "not reachable" not in reachable.plain_text()
 
 
+def test_quarterly_payments_name_the_due_dates_the_knowledge_base_gives(advisor: Advisor) -> None:
+    figures = read_figures("ill owe about 6000 for the year, what do i pay each quarter")
+    assert figures is not None
+    tax = advisor.kb.se_tax
+    assert tax.estimated_payments_due  # the shipped data says them
+    payment = compute(figures, tax, year=2026).needed[0]
+    assert payment == (f"Each quarterly payment (Form 1040-ES, due {tax.estimated_payments_due})", "$1,500")
+    undated = compute(figures, tax.model_copy(update={"estimated_payments_due": None}), year=2026)
+    assert undated.needed[0] == ("Each quarterly payment (Form 1040-ES)", "$1,500")
+
+
 def test_an_amount_alone_is_given_over_the_other_periods(advisor: Advisor) -> None:
     figures = read_figures("what's $1,200 a month as a yearly salary?")
     assert figures is not None and figures.target is not None

@@ -116,7 +116,6 @@ _OWED_TAX_AFTER = re.compile(
     r"\s*(?:total\b|\(\s*(?:se|self|income|federal)\b|in\s+(?:(?:se|income|federal|self[\s-]?employment)\s+)?tax"
     r"|(?:for|this)\s+(?:the\s+)?year\b|(?:each|every|per|a)\s+quarter\b|quarterly\b|per\s+(?:quarterly\s+)?payment\b)"
 )
-QUARTERLY_DUE = "April 15, June 15, September 15 and January 15 of the next year"
 _FORM_NUMBERS = {1040, 1099, 1096, 941, 940}  # "1099 self employment tax" names a form, not an amount
 _FULL_TIME = re.compile(r"\bfull[\s-]?time\b|\bft\b")
 _PART_TIME = re.compile(r"\bpart[\s-]?time\b")
@@ -483,7 +482,8 @@ class Computed:
 def compute(figures: Figures, tax: SelfEmploymentTax, year: int | None = None) -> Computed:
     """Everything the figures allow: earnings at the pace and rate, and the charts or hours a target needs."""
     if figures.owed is not None:
-        quarter = (f"Each quarterly payment (Form 1040-ES, due {QUARTERLY_DUE})", money(figures.owed / 4))
+        due = f", due {tax.estimated_payments_due}" if tax.estimated_payments_due else ""
+        quarter = (f"Each quarterly payment (Form 1040-ES{due})", money(figures.owed / 4))
         return Computed(figures, needed=(quarter, ("The year's tax, four payments", money(figures.owed))))
     if figures.se_tax_on is not None:
         if figures.se_tax_on <= 0:

@@ -215,6 +215,9 @@ class SelfEmploymentTax(Strict):
     net_earnings_factor: Annotated[float, Field(gt=0, le=1)]
     minimum_net_earnings: Annotated[float, Field(ge=0)]
     social_security_wage_base: Annotated[dict[Year, Annotated[float, Field(gt=0)]], Field(min_length=1)]
+    # Form 1040-ES's quarterly due dates, in words: the answers and the figures' quarterly payments
+    # say them from here. Optional: without it a reply names no dates.
+    estimated_payments_due: Text | None = None
     sources: Annotated[list[Source], Field(min_length=1)]
     reviewed: ReviewedDate
 
