@@ -83,6 +83,7 @@ ANSWERS = [
     ("how much se tax will i owe around 45000 net, quarterly payments?", "$6,358.30"),  # an income, not tax
     ("i owe about 2000 each quarter in se tax, whats that for the year?", "$8,000"),  # one payment x 4
     ("i owe 20000 in student loans, on a 1099 what se tax do i pay if i net 50k a year", "$7,064.78"),
+    ("each chart is 6 minutes for me, pays $1.05. 40 hr week = how much per week", "$420 a week"),  # 10/h
     ("15 charts an hour at $1.20, how many hours to make 1800 a month", "100 hours"),  # 1800 / 18
     ("1000 charts at 68 cents = ?", "$680"),  # 1000 x .68
     ("how many charts a month to make 3000 at 80 cents", "3,750 charts"),  # 3000 / .80
@@ -172,6 +173,10 @@ def test_a_contractors_figures_say_what_a_1099_leaves_out(advisor: Advisor) -> N
     assert reply.body.endswith("ask a tax professional (free help: IRS VITA).")
     employee = advisor.ask("25 charts an hour at 80 cents full time, whats my yearly").reply.plain_text()
     assert "$41,600 a year" in employee and "self-employment" not in employee
+    past = advisor.ask(
+        "my first 1099 gig, 25 charts an hour at 80 cents full time, ive only ever been w2. yearly?"
+    )
+    assert "$5,878 a year" in past.reply.body  # a W-2 past does not make this 1099 offer a W-2 job
     agency = advisor.ask(
         "w2 contract job, 25 charts an hour at 80 cents full time, yearly?"
     ).reply.plain_text()
@@ -185,6 +190,9 @@ def test_a_contractors_figures_say_what_a_1099_leaves_out(advisor: Advisor) -> N
         "where do i enter my 1099-int interest? i code 25 charts an hour at 80 cents, yearly?",
         "my dad is a general contractor, he says 25 charts an hour at 80 cents is bad. whats that a year",
         "my employment contract says 40 hours, 25 charts an hour at 80 cents, yearly?",
+        "im a w2 employee, 25 charts an hour at 80 cents full time, do i get a 1099 at the end of the year? yearly?",
+        "my husband is self-employed, my coding job is w2 at 25 charts an hour at 80 cents, whats my monthly",
+        "i used to freelance as a writer, now a hospital coder doing 25 charts an hour at 80 cents, yearly?",
         # two offers: whose SE tax it would be is not clear, so none is given
         "w2 offer 30 charts an hour at 70 cents or 1099 at 13 charts an hour at $1.75, which pays more?",
     ],

@@ -71,8 +71,8 @@ _HOURS_WORD = re.compile(r"\s*(?:hours?|hrs?|h)\b")
 _AFTER_WEEKS = re.compile(r"\s*(?:weeks?|wks?)\b\s*(?P<off>off|of vacation|pto|unpaid)?")
 _AFTER_PERIOD = re.compile(rf"(?:{_PER}|\s*)(?:{_PERIOD})")
 _CHART_TAKES = re.compile(
-    rf"(?:{_CHART}|\beach(?: one)?|\bone)\s+(?:(?:should|would|will|can|usually|typically|normally)\s+)?takes?\s+"
-    r"(?:me\s+)?(?:about\s+|around\s+|like\s+|roughly\s+|~\s*)?$"
+    rf"(?:{_CHART}|\beach(?: one)?|\bone)\s+(?:(?:should|would|will|can|usually|typically|normally)\s+)?"
+    r"(?:takes?\s+(?:me\s+)?|is\s+|are\s+|=\s*|averages?\s+)(?:about\s+|around\s+|like\s+|roughly\s+|~\s*)?$"
     rf"|{_CHART}\s+(?:every|each)\s+$"  # "one chart every 2 minutes"
 )
 # "100 charts in a 7.5-hour day": a pace over a working day of a given length.
@@ -120,16 +120,23 @@ _FORM_NUMBERS = {1040, 1099, 1096, 941, 940}  # "1099 self employment tax" names
 _FULL_TIME = re.compile(r"\bfull[\s-]?time\b|\bft\b")
 _PART_TIME = re.compile(r"\bpart[\s-]?time\b")
 _SE_TAX_WORDS = re.compile(r"\b(?:se|self[\s-]?employ(?:ment|ed)?)\s*tax|\bschedule se\b")
-# Paid as a contractor: "a 1099 gig", "freelance", "contract work" (not a 1099-INT, "$1099 a month",
-# an employment contract or a general contractor), unless the message says it is employment.
-_CONTRACT = re.compile(
+# Paid as a contractor: "a 1099 gig" (not a 1099-INT or "$1099 a month") unless the message says
+# the student is a W-2 employee now; "freelance", "contract work" (not an employment contract or a
+# general contractor) unless it names W-2 work at all; never where it is denied ("not 1099").
+_1099 = re.compile(
     r"(?<![$.,\d])\b1099\b(?![-\w])(?!\s*(?:a|an|per|/|each)\s*(?:hour|hr|day|week|wk|month|mo|year|yr)\b)"
-    r"|\bfreelanc\w*|\bself[\s-]?employed\b|(?<!general )\bcontractors?\b"
+)
+_CONTRACT = re.compile(
+    r"\bfreelanc\w*|\bself[\s-]?employed\b|(?<!general )\bcontractors?\b"
     r"|\bcontract\s+(?:job|position|role|work|gig|coder|coding)\b|\bon (?:a )?contract\b"
 )
-_EMPLOYED = re.compile(
-    r"\bw[\s-]?2\b|\bemployee\b|\bnot (?:a |on (?:a )?)?(?:1099|self[\s-]?employed|freelanc\w*|contractor)\b"
+_NOT_CONTRACT = re.compile(
+    r"\bnot (?:a |on (?:a )?)?(?:1099|self[\s-]?employed|freelanc\w*|contractor)\b"
     r"|\bused to (?:freelance|be (?:self|a contractor|on))"
+)
+_W2 = re.compile(r"\bw[\s-]?2\b|\bemployee\b")
+_W2_NOW = re.compile(
+    r"\b(?:i'?m|i am|as)\s+(?:a\s+|an\s+)?(?:w[\s-]?2|employee)\b|\bw[\s-]?2\s+(?:job|employee|position|role)\b"
 )
 _SE_TAX = re.compile(rf"{_SE_TAX_WORDS.pattern}|\b15\.3\s*(?:%|percent\b|on\b)")  # "i owe 15.3% of that?"
 _ASKS = re.compile(
@@ -352,8 +359,13 @@ def read_figures(message: str) -> Figures | None:
         figures.read.append(f"against {second_pace:g} charts an hour at ${rates[1]:.2f} a chart")
     figures.asks_se_tax = _SE_TAX.search(text) is not None
     # "W-2 at $19/hr or 1099 at 75 cents": offers compared, one of them a contractor's.
-    figures.contract = figures.asks_se_tax or bool(
-        _CONTRACT.search(text) and (not _EMPLOYED.search(text) or _COMPARE.search(text))
+    compared = _COMPARE.search(text) is not None
+    figures.contract = figures.asks_se_tax or (
+        not _NOT_CONTRACT.search(text)
+        and (
+            (_1099.search(text) is not None and (compared or not _W2_NOW.search(text)))
+            or (_CONTRACT.search(text) is not None and (compared or not _W2.search(text)))
+        )
     )
     earns = figures.charts_per_hour is not None and figures.pay_per_chart is not None
     if figures.asks_se_tax:
