@@ -155,6 +155,13 @@ CASES = [
         "`server_nam` is not defined: did you mean `server_name`?",
         id="template-undefined",
     ),
+    pytest.param(  # an optional field left out (the test knowledge has no due dates) is not "None"
+        {"topics/x.yaml": topic("Due {{ se_tax.estimated_payments_due }}")},
+        "topics/x.yaml",
+        7,
+        "it prints a value that is empty (none): fill in that field, or leave it out of the answer",
+        id="template-empty-value",
+    ),
     pytest.param(
         {"topics/x.yaml": topic("{{ ''.__class__.__mro__ }}")},
         "topics/x.yaml",

@@ -255,7 +255,9 @@ def render_answer(template: Template, context: Mapping[str, Any]) -> str:
 
 def make_environment() -> AnswerEnvironment:
     """The sandboxed, bounded Jinja environment answers are compiled in."""
-    env = AnswerEnvironment(undefined=_StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env = AnswerEnvironment(
+        undefined=_StrictUndefined, autoescape=False, keep_trailing_newline=False, finalize=_printable
+    )
     env.filters.update(
         money=templates.money, number=templates.number, percent=templates.percent, day=templates.day
     )
@@ -272,9 +274,20 @@ def make_environment() -> AnswerEnvironment:
 # --- naming what a template asked for, as the template names it -----------------------------
 
 
+def _printable(value: Any) -> Any:
+    """What `{{ ... }}` prints; an empty value (an optional field left out) is an error, not "None"."""
+    if value is None:
+        raise MissingData(
+            "it prints a value that is empty (none): fill in that field, or leave it out of the answer"
+        )
+    return value
+
+
 def explain_missing(error: MissingData, context: Mapping[str, Any]) -> str:
     """What a template looked for and did not find, named as the moderator wrote it, with the
     closest name that exists: '`credentials.cpc.exam` has no `questionz`: did you mean `questions`?'."""
+    if error.name is None:  # nothing was looked up: an empty value printed (_printable)
+        return str(error)
     if error.obj is missing:
         return f"`{error.name}` is not defined{_suggest(error.name, list(context))}"
     if error.obj is None:
