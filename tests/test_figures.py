@@ -84,6 +84,17 @@ ANSWERS = [
     ("i owe about 2000 each quarter in se tax, whats that for the year?", "$8,000"),  # one payment x 4
     ("i owe 20000 in student loans, on a 1099 what se tax do i pay if i net 50k a year", "$7,064.78"),
     ("each chart is 6 minutes for me, pays $1.05. 40 hr week = how much per week", "$420 a week"),  # 10/h
+    # times and nets that are not the student's pace or profit (the reviewer's finds)
+    (
+        "the closer daycare is 10 minutes away, i code 20 charts an hour at 70c, whats that a week",
+        "$560 a week",
+    ),
+    (
+        "each visit is 15 minutes at the clinic, i get 70 cents a chart and code 20 an hour, weekly?",
+        "$560 a week",
+    ),
+    ("i gross 30k freelance coding, my husband nets 120k on his w2, whats my se tax", "$4,238.87"),
+    ("my side gig brings in 50k; i wanna net at least 35k after se tax, what's the se tax", "$7,064.78"),
     ("15 charts an hour at $1.20, how many hours to make 1800 a month", "100 hours"),  # 1800 / 18
     ("1000 charts at 68 cents = ?", "$680"),  # 1000 x .68
     ("how many charts a month to make 3000 at 80 cents", "3,750 charts"),  # 3000 / .80
@@ -177,6 +188,8 @@ def test_a_contractors_figures_say_what_a_1099_leaves_out(advisor: Advisor) -> N
         "my first 1099 gig, 25 charts an hour at 80 cents full time, ive only ever been w2. yearly?"
     )
     assert "$5,878 a year" in past.reply.body  # a W-2 past does not make this 1099 offer a W-2 job
+    nec = advisor.ask("got a 1099-NEC offer, 25 charts an hour at 80 cents full time, yearly?").reply
+    assert "$5,878 a year" in nec.body  # the form contractors get (a 1099-INT is interest, not pay)
     agency = advisor.ask(
         "w2 contract job, 25 charts an hour at 80 cents full time, yearly?"
     ).reply.plain_text()
@@ -193,6 +206,8 @@ def test_a_contractors_figures_say_what_a_1099_leaves_out(advisor: Advisor) -> N
         "im a w2 employee, 25 charts an hour at 80 cents full time, do i get a 1099 at the end of the year? yearly?",
         "my husband is self-employed, my coding job is w2 at 25 charts an hour at 80 cents, whats my monthly",
         "i used to freelance as a writer, now a hospital coder doing 25 charts an hour at 80 cents, yearly?",
+        "i got switched from 1099 to w2 last month, 25 charts an hour at 80 cents, whats my yearly now",
+        "hospital pays me on a w2, no 1099, 25 charts an hour at 80 cents, yearly?",
         # two offers: whose SE tax it would be is not clear, so none is given
         "w2 offer 30 charts an hour at 70 cents or 1099 at 13 charts an hour at $1.75, which pays more?",
     ],
@@ -207,7 +222,8 @@ def test_hours_a_period_cannot_hold_are_said_to_be_out_of_reach(advisor: Advisor
     text = advisor.ask(
         "10 charts an hour at 50 cents, how many hours to make 5000 a month"
     ).reply.plain_text()
-    assert "1,000 hours: more than a month has, so not reachable" in text  # 5000 / 0.50 / 10
+    # 5000 / 0.50 / 10; a month holds at most the calculator's 80 hours a week x 52 / 12
+    assert "1,000 hours: more than 346.67 hours a month, so not reachable" in text
     reachable = advisor.ask("15 charts an hour at $1.20, how many hours to make 1800 a month").reply
     assert "not reachable" not in reachable.plain_text()
 

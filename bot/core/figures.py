@@ -18,6 +18,7 @@ from typing import Any, Literal
 from bot.core.earnings import (
     DEFAULT_WEEKS_PER_YEAR,
     FULL_TIME_HOURS,
+    LIMITS,
     ContractorView,
     Earnings,
     EarningsInputError,
@@ -71,8 +72,12 @@ _HOURS_WORD = re.compile(r"\s*(?:hours?|hrs?|h)\b")
 _AFTER_WEEKS = re.compile(r"\s*(?:weeks?|wks?)\b\s*(?P<off>off|of vacation|pto|unpaid)?")
 _AFTER_PERIOD = re.compile(rf"(?:{_PER}|\s*)(?:{_PERIOD})")
 _CHART_TAKES = re.compile(
-    rf"(?:{_CHART}|\beach(?: one)?|\bone)\s+(?:(?:should|would|will|can|usually|typically|normally)\s+)?"
-    r"(?:takes?\s+(?:me\s+)?|is\s+|are\s+|=\s*|averages?\s+)(?:about\s+|around\s+|like\s+|roughly\s+|~\s*)?$"
+    rf"(?:{_CHART}|\beach(?: one)?|\bone)\s+(?:(?:should|would|will|can|usually|typically|normally)\s+)?takes?\s+"
+    r"(?:me\s+)?(?:about\s+|around\s+|like\s+|roughly\s+|~\s*)?$"
+    # "each chart is 6 minutes", "a chart=5 min": said of a chart only ("the closer one is 10 minutes
+    # away" and "each visit is 15 minutes" are not a pace)
+    r"|\b(?:charts?|records?|encounters?|notes?|cases?|reports?)\s*(?:(?:is|are|averages?)\s+|=\s*)"
+    r"(?:usually\s+|typically\s+|normally\s+)?(?:about\s+|around\s+|like\s+|roughly\s+|~\s*)?$"
     rf"|{_CHART}\s+(?:every|each)\s+$"  # "one chart every 2 minutes"
 )
 # "100 charts in a 7.5-hour day": a pace over a working day of a given length.
@@ -95,6 +100,14 @@ _GOAL_BEFORE = re.compile(
 # "i'll owe 6000 for the year": a year's tax, asked as four quarterly payments.
 _OWED_BEFORE = re.compile(r"\bowe" + _ABOUT)
 _NET_BEFORE = re.compile(r"\bnet(?:ted|s)?" + _ABOUT)
+# Not the student's net: a wish ("wanna net 35k"), another person's ("my husband nets 120k").
+_NET_NOT_MINE = re.compile(
+    r"\b(?:want|wanna|need|needs|hope|hoping|still|to|would|could|will|should|can)\s+(?:i\s+|still\s+|to\s+)*net\w*"
+    + _ABOUT
+    + r"|\b(?:husband|wife|spouse|partner|boyfriend|girlfriend|he|she|they|dad|mom|father|mother)\s+(?:\w+\s+)?nets?\w*"
+    + _ABOUT
+)
+_AFTER_TAX = re.compile(r"\s*(?:a\s+\w+\s+)?after\s+(?:\w+\s+)?tax")
 _OWED_AFTER = re.compile(r"\s*(?:total\s+)?(?:in|of)\s+(?:federal\s+|income\s+)?tax")
 _ASKS_NEEDED = re.compile(
     r"how many (?:charts?|records?|encounters?|hours?|hrs?)|how (?:long|fast)|what pace|\b(?:to|i) (?:need|want)|\bgoal\b|\btarget\b|\bto (?:make|clear|hit|reach|earn|gross)\b"
@@ -124,19 +137,22 @@ _SE_TAX_WORDS = re.compile(r"\b(?:se|self[\s-]?employ(?:ment|ed)?)\s*tax|\bsched
 # the student is a W-2 employee now; "freelance", "contract work" (not an employment contract or a
 # general contractor) unless it names W-2 work at all; never where it is denied ("not 1099").
 _1099 = re.compile(
-    r"(?<![$.,\d])\b1099\b(?![-\w])(?!\s*(?:a|an|per|/|each)\s*(?:hour|hr|day|week|wk|month|mo|year|yr)\b)"
+    r"(?<![$.,\d])\b1099(?:-(?:nec|misc|k)|s)?(?![-\w])"
+    r"(?!\s*(?:dollars?|bucks|for\b)|\s*(?:a|an|per|/|each)\s*(?:hour|hr|day|week|wk|month|mo|year|yr)\b)"
 )
 _CONTRACT = re.compile(
     r"\bfreelanc\w*|\bself[\s-]?employed\b|(?<!general )\bcontractors?\b"
     r"|\bcontract\s+(?:job|position|role|work|gig|coder|coding)\b|\bon (?:a )?contract\b"
 )
 _NOT_CONTRACT = re.compile(
-    r"\bnot (?:a |on (?:a )?)?(?:1099|self[\s-]?employed|freelanc\w*|contractor)\b"
-    r"|\bused to (?:freelance|be (?:self|a contractor|on))"
+    r"\b(?:not|no|never|isn'?t|wasn'?t|aren'?t)\s+(?:a\s+|an\s+|on\s+(?:a\s+)?)?(?:1099|self[\s-]?employed|freelanc\w*|contractor)\b"
+    r"|\bused to (?:freelance|be (?:self|a contractor|on))|\bfrom 1099 to w[\s-]?2\b|\bwas 1099\b"
 )
-_W2 = re.compile(r"\bw[\s-]?2\b|\bemployee\b")
+_W2 = re.compile(r"\bw[\s-]?2\b(?! kids)|(?<!not an )(?<!not a )\bemployee\b")
 _W2_NOW = re.compile(
-    r"\b(?:i'?m|i am|as)\s+(?:a\s+|an\s+)?(?:w[\s-]?2|employee)\b|\bw[\s-]?2\s+(?:job|employee|position|role)\b"
+    r"\b(?:i'?m|i am)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+)?(?:w[\s-]?2|employee)\b(?! benefits)"
+    r"|\bw[\s-]?2\s+(?:job|employee|position|role|now)\b|\bcurrently\s+w[\s-]?2\b"
+    r"|\b(?:job|it|it'?s|position)\s+is\s+w[\s-]?2\b|\b(?:paid|pays me)\s+on\s+(?:a\s+)?w[\s-]?2\b"
 )
 _SE_TAX = re.compile(rf"{_SE_TAX_WORDS.pattern}|\b15\.3\s*(?:%|percent\b|on\b)")  # "i owe 15.3% of that?"
 _ASKS = re.compile(
@@ -370,10 +386,10 @@ def read_figures(message: str) -> Figures | None:
     earns = figures.charts_per_hour is not None and figures.pay_per_chart is not None
     if figures.asks_se_tax:
         # "i owe 20000 in student loans... se tax if i net 50k": the amount said as the net first.
-        netted = [a for a in amounts if _NET_BEFORE.search(text[: a[2][0]])]
+        netted = [a for a in amounts if _is_my_net(text, a[2])]
         amounts = netted + [a for a in amounts if a not in netted]
     before, after = (text[: amounts[0][2][0]], text[amounts[0][2][1] :]) if amounts else ("", "")
-    if amounts and figures.asks_se_tax and earns and not _NET_BEFORE.search(before):
+    if amounts and figures.asks_se_tax and earns and not _is_my_net(text, amounts[0][2]):
         # "20 an hour ... 20 charts at $1 each, what's my se tax": the pace and rate say the income
         # (unless the amount is the net: "i net 900 a week, 20 charts an hour...").
         spans.append(amounts[0][2])
@@ -576,14 +592,28 @@ def _needed(figures: Figures, hours: float, weeks: float) -> tuple[tuple[str, st
 _ROUNDING = 1e-6  # 30.000000000000004 charts is 30: float noise is not a need
 
 
-HOURS_IN = {"day": 24, "week": 168, "month": 744}  # a month of 31 days at the most
+# The most hours a goal can ask for: a day's, and the calculator's week (a month: its 52 weeks / 12).
+_WEEK_MOST = LIMITS["hours_per_week"].maximum
+HOURS_MOST = {"day": 24.0, "week": _WEEK_MOST, "month": _WEEK_MOST * DEFAULT_WEEKS_PER_YEAR / 12}
 
 
 def _hours(needed: float, period: str) -> str:
-    """Hours needed in a period, said to be out of reach when the period has fewer."""
-    if needed > HOURS_IN[period]:
-        return f"{_decimal(needed)} hours: more than a {period} has, so not reachable at this pace and rate"
+    """Hours needed in a period, said to be out of reach above what a day or the calculator's week holds."""
+    if needed > HOURS_MOST[period]:
+        most = "a day has" if period == "day" else f"{_decimal(HOURS_MOST[period])} hours a {period}"
+        return f"{_decimal(needed)} hours: more than {most}, so not reachable at this pace and rate"
     return f"{_decimal(needed)} hours"
+
+
+def _is_my_net(text: str, span: tuple[int, int]) -> bool:
+    """Whether the amount at `span` is said as the student's own net ("i net 45k", "net of 45k"),
+    not a wish, another person's net or a net after tax."""
+    before = text[: span[0]]
+    return bool(
+        _NET_BEFORE.search(before)
+        and not _NET_NOT_MINE.search(before)
+        and not _AFTER_TAX.match(text, span[1])
+    )
 
 
 def _charts(needed: float) -> str:
