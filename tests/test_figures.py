@@ -94,6 +94,15 @@ ANSWERS = [
         "$560 a week",
     ),
     ("i gross 30k freelance coding, my husband nets 120k on his w2, whats my se tax", "$4,238.87"),
+    ("my commute is 45 minutes each way, i code 20 charts an hour at 70 cents, yearly?", "$29,120 a year"),
+    (
+        "the cpc is 100 questions in 4 hours, if i get 70 cents a chart at 20 an hour whats that a year",
+        "$29,120",
+    ),
+    ("the w2 job pays 19/hr, the 1099 one is 70 cents a chart at 25 charts an hour", "$17.50"),  # 25 x .70
+    ("each quarter i owe about 2000, whats the total for the year", "$8,000"),  # one payment x 4
+    ("i made 60k gross and 45k net after expenses on 1099, whats my se tax", "$6,358.30"),  # on the net
+    ("gross 70k, net profit 40k, se tax?", "$5,651.82"),  # 40000 x .9235 x .153
     ("my side gig brings in 50k; i wanna net at least 35k after se tax, what's the se tax", "$7,064.78"),
     ("15 charts an hour at $1.20, how many hours to make 1800 a month", "100 hours"),  # 1800 / 18
     ("1000 charts at 68 cents = ?", "$680"),  # 1000 x .68

@@ -54,7 +54,7 @@ _PERIOD = r"\b(?P<period>hourly|hour|hrs?|h|daily|day|weekly|week|wk|monthly|mon
 # What follows a number says what it is.
 _AFTER_TIME = re.compile(
     r"\s*(?P<unit>min|mins|minutes?|sec|secs|seconds?)\b"
-    rf"(?P<tail>{_PER}{_CHART}\b|\s+(?:each|apiece|a piece|a pop)\b|\s+to code\s+(?:an?|one|each)\s*{_CHART}|\s+{_CHART}\b)?"
+    rf"(?P<tail>{_PER}{_CHART}\b|\s+(?:each(?!\s+way)|apiece|a piece|a pop)\b|\s+to code\s+(?:an?|one|each)\s*{_CHART}|\s+{_CHART}\b)?"
 )
 _AFTER_PER_CHART = re.compile(rf"{_PER}{_CHART}\b")
 # "50 radiology reports an hour": the kind of chart may stand before the word.
@@ -69,6 +69,7 @@ _AFTER_HOURS = re.compile(
     r"[\s-]*(?:(?:real|actual|billable|productive|working|paid|coding|work)\s+){0,2}(?:hours?|hrs?|h)\b(?:\s*(?:an?|per|/|each|every|in\s+(?:an?|the|one))?\s*(?P<unit>week|wk|day|month|mo)\b)?"
 )
 _HOURS_WORD = re.compile(r"\s*(?:hours?|hrs?|h)\b")
+_EXAM_TIME = re.compile(r"\b(?:questions?|qs?|items|exam|test)\s+in\s+$")  # "100 questions in 4 hours"
 _AFTER_WEEKS = re.compile(r"\s*(?:weeks?|wks?)\b\s*(?P<off>off|of vacation|pto|unpaid)?")
 _AFTER_PERIOD = re.compile(rf"(?:{_PER}|\s*)(?:{_PERIOD})")
 _CHART_TAKES = re.compile(
@@ -89,6 +90,7 @@ _AFTER_PACE_IN_DAY = re.compile(
 _ABOUT = r"\s+(?:about\s+|around\s+|roughly\s+|at least\s+)?$"
 _EARN_BEFORE = re.compile(
     r"\b(?:want|wanna|make|makes|making|earn|earning|need|clear|hit|reach|gross|net|take home|bring in|get"
+    r"|pays|pays me|paid|paying|pay is|pay of"  # "the w2 job pays 19/hr": money, not 19 charts an hour
     r"|goal is|goal of|target is|target of|aiming for|aim for|shooting for)" + _ABOUT
 )
 # "to make 3000 at 80 cents": an amount whose period is said elsewhere, after words of a goal only
@@ -99,7 +101,10 @@ _GOAL_BEFORE = re.compile(
 )
 # "i'll owe 6000 for the year": a year's tax, asked as four quarterly payments.
 _OWED_BEFORE = re.compile(r"\bowe" + _ABOUT)
-_NET_BEFORE = re.compile(r"\bnet(?:ted|s)?" + _ABOUT)
+_NET_BEFORE = re.compile(
+    r"\bnet(?:ted|s|ting)?(?:\s+(?:profit|income|earnings))?(?:\s+(?:is|was|of)|\s*[=:])?" + _ABOUT
+)
+_NET_AFTER = re.compile(r"\s*(?:in\s+|of\s+)?net\b")  # "60k gross and 45k net after expenses"
 # Not the student's net: a wish ("wanna net 35k"), another person's ("my husband nets 120k").
 _NET_NOT_MINE = re.compile(
     r"\b(?:want|wanna|need|needs|hope|hoping|still|to|would|could|will|should|can)\s+(?:i\s+|still\s+|to\s+)*net\w*"
@@ -125,6 +130,7 @@ _QUARTERLY = re.compile(r"\b(?:each|every|per|a) quarter\b|\bquarterly\b")
 _A_QUARTER_AFTER = re.compile(
     r"\s*(?:(?:in\s+)?(?:se\s+|income\s+|federal\s+)?tax(?:es)?\s+)?(?:(?:each|every|per|a)\s+quarter\b|quarterly\b|per\s+(?:quarterly\s+)?payment\b)"
 )
+_A_QUARTER_BEFORE = re.compile(r"\b(?:each|every|per|a)\s+quarter\b[^.?!]*\bowe" + _ABOUT)
 _OWED_TAX_AFTER = re.compile(
     r"\s*(?:total\b|\(\s*(?:se|self|income|federal)\b|in\s+(?:(?:se|income|federal|self[\s-]?employment)\s+)?tax"
     r"|(?:for|this)\s+(?:the\s+)?year\b|(?:each|every|per|a)\s+quarter\b|quarterly\b|per\s+(?:quarterly\s+)?payment\b)"
@@ -292,7 +298,7 @@ def read_figures(message: str) -> Figures | None:
             and value >= (5 if (period := _PERIOD_WORDS[period_match.group("period")]) == "hour" else 100)
         ):
             amounts.append((value, period, (match.start(), end + period_match.end())))
-        elif found := _AFTER_HOURS.match(after):
+        elif (found := _AFTER_HOURS.match(after)) and not _EXAM_TIME.search(text[: match.start()]):
             if figures.hours_per_week is None:
                 if found.group("unit") == "day":
                     figures.hours_per_day = value
@@ -402,7 +408,7 @@ def read_figures(message: str) -> Figures | None:
             _OWED_BEFORE.search(before) and (not figures.asks_se_tax or _OWED_TAX_AFTER.match(after))
         ) or (_OWED_AFTER.match(after) and not figures.asks_se_tax)
         if _QUARTERLY.search(text) and owed and period in (None, "year"):
-            if _A_QUARTER_AFTER.match(after):  # "i owe about 2000 each quarter": one payment
+            if _A_QUARTER_AFTER.match(after) or _A_QUARTER_BEFORE.search(before):  # "owe 2000 each quarter"
                 figures.owed = value * 4
                 figures.read.append(f"{money(value)} of tax a quarter")
             else:
@@ -609,11 +615,8 @@ def _is_my_net(text: str, span: tuple[int, int]) -> bool:
     """Whether the amount at `span` is said as the student's own net ("i net 45k", "net of 45k"),
     not a wish, another person's net or a net after tax."""
     before = text[: span[0]]
-    return bool(
-        _NET_BEFORE.search(before)
-        and not _NET_NOT_MINE.search(before)
-        and not _AFTER_TAX.match(text, span[1])
-    )
+    said = _NET_BEFORE.search(before) or _NET_AFTER.match(text, span[1])
+    return bool(said and not _NET_NOT_MINE.search(before) and not _AFTER_TAX.match(text, span[1]))
 
 
 def _charts(needed: float) -> str:
