@@ -103,6 +103,18 @@ ANSWERS = [
     ("each quarter i owe about 2000, whats the total for the year", "$8,000"),  # one payment x 4
     ("i made 60k gross and 45k net after expenses on 1099, whats my se tax", "$6,358.30"),  # on the net
     ("gross 70k, net profit 40k, se tax?", "$5,651.82"),  # 40000 x .9235 x .153
+    # the third review: weeks, hours and amounts that are not the student's work or pay
+    ("i get 2 weeks vacation, 20 charts an hour at 80 cents, 40 hrs, yearly?", "$32,000 a year"),  # 50 weeks
+    ("i start in 2 weeks! 22 charts an hour at 70 cents full time, whats a year?", "$32,032 a year"),
+    ("i have a w2 day job, side gig 20 charts an hour at 80c, weekly?", "$640 a week"),  # not "2 a day"
+    ("what was the se tax in 2024 on 40k of 1099 income", "$5,651.82"),  # 2024 is a year
+    ("the cpc exam is 4 hours long. i code 18 charts an hour at 90 cents, weekly", "$648 a week"),
+    ("i study 10 hours a week. 20 charts an hour at 75 cents full time, annual?", "$31,200 a year"),
+    ("i'm at 17 an hour now. if i code 20 charts an hour at 90 cents whats my yearly", "$37,440 a year"),
+    ("they pay 19/hr on a w2. how many charts an hour at 75 cents would match that?", "26 charts"),
+    ("my husband makes 70k w2 and i make 30k on 1099, whats my se tax?", "$4,238.87"),  # on the 30k
+    ("made 40k last year and 45k this year on 1099, se tax this year?", "$6,358.30"),  # on the 45k
+    ("i make 2500 a month now and want 3500 a month at 85 cents, 20 an hour, hours a week?", "47.52 hours"),
     ("my side gig brings in 50k; i wanna net at least 35k after se tax, what's the se tax", "$7,064.78"),
     ("15 charts an hour at $1.20, how many hours to make 1800 a month", "100 hours"),  # 1800 / 18
     ("1000 charts at 68 cents = ?", "$680"),  # 1000 x .68

@@ -37,7 +37,7 @@ HOURS_PER_DAY = 8  # a charts-a-day figure is read as an 8-hour day, and the rep
 PART_TIME_HOURS = 20
 
 _AMOUNT = re.compile(
-    r"(?P<dollar>\$\s*)?(?<![\d.])(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(?:\s*(?P<k>k)\b)?\s*"
+    r"(?P<dollar>\$\s*)?(?<![\w.])(?<![a-z]-)(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(?:\s*(?P<k>k)\b)?\s*"
     r"(?P<cents>cents?\b|c\b|¢)?(?P<dollars>\s*(?:dollars?|bucks?|usd)\b)?"
 )
 _PER = r"\s*(?:an?|per|/|each|every|for\s+(?:an?|each|one)|in\s+(?:an?|one|1|the|each))\s*"
@@ -59,8 +59,9 @@ _AFTER_TIME = re.compile(
 _AFTER_PER_CHART = re.compile(rf"{_PER}{_CHART}\b")
 # "50 radiology reports an hour": the kind of chart may stand before the word.
 _KIND = r"(?:(?:radiology|ed|er|pro[\s-]?fee|outpatient|inpatient|office|clinic|e/m|em|simple|short)\s+)?"
+_NAMES_CHARTS = re.compile(rf"\s*{_KIND}{_CHART}\b")  # "20 charts an hour", not "20 an hour"
 _AFTER_PACE = re.compile(
-    rf"\s*(?:{_KIND}{_CHART}\s*)?(?:(?:done|coded|completed)\s*)?(?:{_PER}|\s*)(?P<unit>hourly|hour|hr|h|daily|day)\b"
+    rf"\s*(?:{_KIND}{_CHART}\s*(?:(?:done|coded|completed)\s*)?(?:{_PER}|\s*)|(?:(?:done|coded|completed)\s*)?{_PER}|\s*(?=hourly|daily))(?P<unit>hourly|hour|hr|h|daily|day)\b"
     rf"|\s*{_KIND}{_CHART}\s*(?:(?:done|coded|completed)\s*)?(?:{_PER}|\s*)(?P<week>week|wk)\b"
 )
 _RATE_BEFORE = re.compile(r"(?:\bat|\bx|@|\bpays?|\bpaid|\bfor|\bof)\s*$")
@@ -69,8 +70,23 @@ _AFTER_HOURS = re.compile(
     r"[\s-]*(?:(?:real|actual|billable|productive|working|paid|coding|work)\s+){0,2}(?:hours?|hrs?|h)\b(?:\s*(?:an?|per|/|each|every|in\s+(?:an?|the|one))?\s*(?P<unit>week|wk|day|month|mo)\b)?"
 )
 _HOURS_WORD = re.compile(r"\s*(?:hours?|hrs?|h)\b")
-_EXAM_TIME = re.compile(r"\b(?:questions?|qs?|items|exam|test)\s+in\s+$")  # "100 questions in 4 hours"
-_AFTER_WEEKS = re.compile(r"\s*(?:weeks?|wks?)\b\s*(?P<off>off|of vacation|pto|unpaid)?")
+# Hours that are not work: "100 questions in 4 hours", "the exam is 4 hours long", "i study 10 hours a week".
+_EXAM_TIME = re.compile(r"\b(?:questions?|qs?|items|exam|test)\s+in\s+$")
+_NOT_WORK_BEFORE = re.compile(
+    r"\b(?:stud(?:y|ied|ying)|commut\w*|driv(?:e|ing)|sleep\w*|exam|test|course|class(?:es)?|spen[dt]|took|lectures?)"
+    r"\b[^.,;!?]*$"
+)
+_NOT_WORK_AFTER = re.compile(
+    r"[\s-]*(?:hours?|hrs?|h)\b[\s-]*(?:long\b|exam|test|course|class|drive|commute|of (?:sleep|study))"
+)
+# Weeks are a year's only when said so ("48 weeks a year", "work 48 weeks") or taken off ("2 weeks
+# vacation"): "i start in 2 weeks" and "the course took 16 weeks" are not.
+_WEEKS_WORD = re.compile(r"\s*(?:weeks?|wks?)\b")
+_YEAR_OF_WEEKS_MIN = 26  # "only 48 weeks" is a working year; "in 2 weeks", "every 2 weeks" are not
+_WORKED_BEFORE = re.compile(r"\bwork(?:s|ing|ed)?\s+(?:about\s+|around\s+)?$")
+_AFTER_WEEKS = re.compile(
+    r"\s*(?:weeks?|wks?)\b\s*(?:(?P<off>off|of (?:vacation|pto|leave)|vacation|pto|unpaid|of (?:\w+ )?leave)|(?:a|per|/|each|every|in\s+a)\s*(?:year|yr)\b)"
+)
 _AFTER_PERIOD = re.compile(rf"(?:{_PER}|\s*)(?:{_PERIOD})")
 _CHART_TAKES = re.compile(
     rf"(?:{_CHART}|\beach(?: one)?|\bone)\s+(?:(?:should|would|will|can|usually|typically|normally)\s+)?takes?\s+"
@@ -90,7 +106,10 @@ _AFTER_PACE_IN_DAY = re.compile(
 _ABOUT = r"\s+(?:about\s+|around\s+|roughly\s+|at least\s+)?$"
 _EARN_BEFORE = re.compile(
     r"\b(?:want|wanna|make|makes|making|earn|earning|need|clear|hit|reach|gross|net|take home|bring in|get"
-    r"|pays|pays me|paid|paying|pay is|pay of"  # "the w2 job pays 19/hr": money, not 19 charts an hour
+    # "the w2 job pays 19/hr", "w2 at 22 an hour or 1099 at 28", "40 hrs at 19 an hour": a wage, not a
+    # pace ("i'm at 15 an hour" stays a pace unless a pace named in charts follows: see bare_pace)
+    r"|pay|pays|pays me|paid|paying|pay is|pay of|wage|wage is|salary is"
+    r"|w-?2 at|1099 at|(?:hrs?|hours) at|beat|match|matching|equal|add|adding"
     r"|goal is|goal of|target is|target of|aiming for|aim for|shooting for)" + _ABOUT
 )
 # "to make 3000 at 80 cents": an amount whose period is said elsewhere, after words of a goal only
@@ -135,6 +154,7 @@ _OWED_TAX_AFTER = re.compile(
     r"\s*(?:total\b|\(\s*(?:se|self|income|federal)\b|in\s+(?:(?:se|income|federal|self[\s-]?employment)\s+)?tax"
     r"|(?:for|this)\s+(?:the\s+)?year\b|(?:each|every|per|a)\s+quarter\b|quarterly\b|per\s+(?:quarterly\s+)?payment\b)"
 )
+_YEAR = re.compile(r"(?:199|20[1-3])\d")  # "se tax in 2024": a year, not an amount
 _FORM_NUMBERS = {1040, 1099, 1096, 941, 940}  # "1099 self employment tax" names a form, not an amount
 _FULL_TIME = re.compile(r"\bfull[\s-]?time\b|\bft\b")
 _PART_TIME = re.compile(r"\bpart[\s-]?time\b")
@@ -170,6 +190,9 @@ _CONVERT = re.compile(
     rf"{_ASKS.pattern}|\bequivalent\b|\bconvert|\bworks? out\b|\bcomes? (?:out )?to\b"
     r"|\bas an? (?:hourly|weekly|monthly|yearly|annual)\b"
 )
+
+
+_Amount = tuple[float, Period | None, tuple[int, int]]  # an amount, its period, where it was said
 
 
 @dataclass(frozen=True)
@@ -235,8 +258,9 @@ def read_figures(message: str) -> Figures | None:
     bare_hours: float | None = None  # "in 8 hours", no "a week": with a count of charts, a pace
     rates: list[float] = []  # every rate read; the first is the pay, a second may be another offer's
     second_pace: float | None = None
+    bare_pace: tuple[float, tuple[int, int]] | None = None  # "20 an hour", no chart word: maybe a wage
     spans: list[tuple[int, int]] = []
-    amounts: list[tuple[float, Period | None, tuple[int, int]]] = []
+    amounts: list[_Amount] = []
     for match in _AMOUNT.finditer(text):
         number_text = match.group("num")
         value = float(number_text.replace(",", "")) * (1000 if match.group("k") else 1)
@@ -267,7 +291,12 @@ def read_figures(message: str) -> Figures | None:
             or match.group("dollars")
             or match.group("k")
             or number_text.startswith(".")
-            or (value >= 400 and value not in _FORM_NUMBERS and _SE_TAX_WORDS.search(text))
+            or (
+                value >= 400
+                and value not in _FORM_NUMBERS
+                and not (_YEAR.fullmatch(number_text) and not _AFTER_PERIOD.match(after))
+                and _SE_TAX_WORDS.search(text)
+            )
         ):
             if _AFTER_PER_CHART.match(after) or (
                 not _AFTER_PERIOD.match(after) and value < 5 and not match.group("k")
@@ -298,7 +327,7 @@ def read_figures(message: str) -> Figures | None:
             and value >= (5 if (period := _PERIOD_WORDS[period_match.group("period")]) == "hour" else 100)
         ):
             amounts.append((value, period, (match.start(), end + period_match.end())))
-        elif (found := _AFTER_HOURS.match(after)) and not _EXAM_TIME.search(text[: match.start()]):
+        elif (found := _AFTER_HOURS.match(after)) and _work_hours(text[: match.start()], after):
             if figures.hours_per_week is None:
                 if found.group("unit") == "day":
                     figures.hours_per_day = value
@@ -313,12 +342,27 @@ def read_figures(message: str) -> Figures | None:
                     figures.read.append(f"{value:g} hours a week")
                     bare_hours = None if found.group("unit") else value
             spans.append((match.start(), end + found.end()))
-        elif found := _AFTER_WEEKS.match(after):
-            off = found.group("off")
+        elif (found := _AFTER_WEEKS.match(after)) or (
+            (
+                _WORKED_BEFORE.search(text[: match.start()])
+                or _YEAR_OF_WEEKS_MIN <= value <= DEFAULT_WEEKS_PER_YEAR
+            )
+            and (found := _WEEKS_WORD.match(after))
+        ):
+            off = found.groupdict().get("off")
             figures.weeks_per_year = DEFAULT_WEEKS_PER_YEAR - value if off else value
             figures.read.append(f"{value:g} weeks off" if off else f"{value:g} weeks a year")
             spans.append((match.start(), end + found.end()))
-        elif (found := _AFTER_PACE.match(after)) and figures.charts_per_hour is None:
+        elif (found := _AFTER_PACE.match(after)) and (
+            figures.charts_per_hour is None or (bare_pace is not None and _NAMES_CHARTS.match(after))
+        ):
+            if bare_pace is not None and figures.charts_per_hour is not None:
+                # "i'm w2 at 17 an hour ... 20 charts an hour": the bare one was a wage, for comparison
+                wage, wage_span = bare_pace
+                figures.read.remove(f"{wage:g} charts an hour")
+                figures.charts_per_hour, bare_pace = None, None
+                if wage >= 5:
+                    amounts.append((wage, "hour", wage_span))
             if found.group("week"):
                 charts_per_week = value
                 figures.read.append(f"{value:,g} charts a week")
@@ -331,6 +375,8 @@ def read_figures(message: str) -> Figures | None:
             else:
                 figures.charts_per_hour = value
                 figures.read.append(f"{value:g} charts an hour")
+                if not _NAMES_CHARTS.match(after):
+                    bare_pace = (value, (match.start(), end + found.end()))
             spans.append((match.start(), end + found.end()))
         elif (
             (found := _AFTER_PACE.match(after))
@@ -390,6 +436,7 @@ def read_figures(message: str) -> Figures | None:
         )
     )
     earns = figures.charts_per_hour is not None and figures.pay_per_chart is not None
+    amounts = _the_students(text, amounts, goal_first=not figures.asks_se_tax)
     if figures.asks_se_tax:
         # "i owe 20000 in student loans... se tax if i net 50k": the amount said as the net first.
         netted = [a for a in amounts if _is_my_net(text, a[2])]
@@ -609,6 +656,46 @@ def _hours(needed: float, period: str) -> str:
         most = "a day has" if period == "day" else f"{_decimal(HOURS_MOST[period])} hours a {period}"
         return f"{_decimal(needed)} hours: more than {most}, so not reachable at this pace and rate"
     return f"{_decimal(needed)} hours"
+
+
+# Another person's money ("my husband makes 70k", "spouse 65k"), or the student's past pay ("old w2
+# job paid 38k", "40k last year"): not the amount to work on when the student gives their own.
+_THEIRS_BEFORE = re.compile(
+    r"\b(?:husband|wife|spouse|partner|boyfriend|girlfriend|bf|gf|dad|mom|father|mother|he|she|they)"
+    r"(?:\s+(?:\w+\s+){0,2}(?:makes?|making|earns?|earning|earned|nets?|netted|brings?\s+in|gets?|got|gross(?:es)?)"
+    r"|\s+(?:is|was)\s+(?:\w+\s+){0,2}at)?(?:\s+about|\s+around)?\s+$"
+)
+_PAST_BEFORE = re.compile(
+    r"\b(?:last year|old (?:w-?2 )?job|used to|previous(?:ly)?)\b(?:\s+(?!and\b|but\b|now\b|this\b)[\w']+){0,4}\s+$"
+)
+_PAST_AFTER = re.compile(r"[^.,;!?]{0,20}\blast year\b")
+# A goal's amount is the one to reach ("i make 2500 a month now and want 3500 a month").
+_GOAL_CLAUSE = re.compile(r"\b(?:want|wanna|need|goal|aim|aiming|target|hoping|hope)\b[^.,;!?]*$")
+
+
+def _the_students(text: str, amounts: list[_Amount], goal_first: bool) -> list[_Amount]:
+    """The amounts to work on, the likeliest first: another person's or the student's past pay only
+    when there is nothing else; a goal's before the student's current pay (`goal_first`), or after
+    it for a tax, which is on what is earned ("brings in 50k; wanna net 35k after se tax")."""
+    if len(amounts) < 2:
+        return amounts
+
+    def theirs(amount: _Amount) -> bool:
+        start, end = amount[2]
+        before = text[:start]
+        return bool(
+            _THEIRS_BEFORE.search(before) or _PAST_BEFORE.search(before) or _PAST_AFTER.match(text, end)
+        )
+
+    mine = [a for a in amounts if not theirs(a)] or amounts
+    goals = [a for a in mine if _GOAL_CLAUSE.search(text[: a[2][0]])]
+    rest = [a for a in mine if a not in goals]
+    return goals + rest if goal_first else rest + goals
+
+
+def _work_hours(before: str, after: str) -> bool:
+    """Whether hours said here are working hours, not an exam's, a course's or a commute's."""
+    return not (_EXAM_TIME.search(before) or _NOT_WORK_BEFORE.search(before) or _NOT_WORK_AFTER.match(after))
 
 
 def _is_my_net(text: str, span: tuple[int, int]) -> bool:
