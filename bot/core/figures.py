@@ -71,13 +71,14 @@ _AFTER_HOURS = re.compile(
 )
 _HOURS_WORD = re.compile(r"\s*(?:hours?|hrs?|h)\b")
 # Hours that are not work: "100 questions in 4 hours", "the exam is 4 hours long", "i study 10 hours a week".
-_EXAM_TIME = re.compile(r"\b(?:questions?|qs?|items|exam|test)\s+in\s+$")
-_NOT_WORK_BEFORE = re.compile(
-    r"\b(?:stud(?:y|ied|ying)|commut\w*|driv(?:e|ing)|sleep\w*|exam|test|course|class(?:es)?|spen[dt]|took|lectures?)"
-    r"\b[^.,;!?]*$"
-)
-_NOT_WORK_AFTER = re.compile(
-    r"[\s-]*(?:hours?|hrs?|h)\b[\s-]*(?:long\b|exam|test|course|class|drive|commute|of (?:sleep|study))"
+_NOT_WORK = (
+    re.compile(
+        r"\b(?:questions?|qs?|items)\s+in\s+$|\b(?:stud(?:y|ied|ying)|commut\w*|driv(?:e|ing)|sleep\w*"
+        r"|exam|test|course|class(?:es)?|spen[dt]|took|lectures?)\b[^.,;!?]*$"
+    ),  # said before the hours
+    re.compile(
+        r"[\s-]*(?:hours?|hrs?|h)\b[\s-]*(?:long\b|exam|test|course|class|drive|commute|of (?:sleep|study))"
+    ),
 )
 # Weeks are a year's only when said so ("48 weeks a year", "work 48 weeks") or taken off ("2 weeks
 # vacation"): "i start in 2 weeks" and "the course took 16 weeks" are not.
@@ -695,7 +696,8 @@ def _the_students(text: str, amounts: list[_Amount], goal_first: bool) -> list[_
 
 def _work_hours(before: str, after: str) -> bool:
     """Whether hours said here are working hours, not an exam's, a course's or a commute's."""
-    return not (_EXAM_TIME.search(before) or _NOT_WORK_BEFORE.search(before) or _NOT_WORK_AFTER.match(after))
+    said_before, said_after = _NOT_WORK
+    return not (said_before.search(before) or said_after.match(after))
 
 
 def _is_my_net(text: str, span: tuple[int, int]) -> bool:
