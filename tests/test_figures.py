@@ -53,6 +53,8 @@ def test_pace_rate_and_hours_are_read(message: str, pace: float, rate: float, ho
         "70 cents a chart but i'd lose my 401k match, worth it?",  # a retirement plan, not $401,000
         "i make 60000 a year, how much tax should i send each quarter",  # earnings, not the tax owed
         "half a dollar a chart at 30 an hour, weekly?",  # not a $1 rate: the topic answers
+        "What is the 2026 Social Security wage base for self-employment tax?",  # a year, no amount
+        "two offers, w2 at 22 an hour or 1099 at 28 an hour, which is better after taxes",  # hourly pay
     ],
 )
 def test_messages_that_ask_no_arithmetic_go_to_the_search(message: str) -> None:
@@ -115,6 +117,20 @@ ANSWERS = [
     ("my husband makes 70k w2 and i make 30k on 1099, whats my se tax?", "$4,238.87"),  # on the 30k
     ("made 40k last year and 45k this year on 1099, se tax this year?", "$6,358.30"),  # on the 45k
     ("i make 2500 a month now and want 3500 a month at 85 cents, 20 an hour, hours a week?", "47.52 hours"),
+    # and what those rules must not catch (the regression review)
+    ("25 charts/hr x.70 x40 hrs, weekly?", "$700 a week"),  # "x.70" is a rate
+    ("i netted 2030 on 1099 side coding, self employment tax?", "$286.83"),  # an amount, not a year
+    ("since passing my cpc exam i code 32 hours a week, 22/h at 68c, monthly", "$2,074 a month"),
+    ("whats my weekly pay 22 an hour at 70 cents 40 hrs", "$616 a week"),  # 22 an hour is the pace here
+    ("to make 4000 a month how many charts at 80 cents, i need to pay 1200 a month rent", "5,000 charts"),
+    ("i do 18 an hour at 0.70 a chart, whats my weekly? my friend does 25 charts an hour", "$504 a week"),
+    (
+        "i want to make 1500 a month freelancing, i have a 40k w2 job too, se tax on the freelance?",
+        "$2,543.32",
+    ),
+    ("it's a 13 week contract, 25/h at 70c, 40 hrs, total over the contract?", "$9,100"),  # 13 x 700
+    ("i'm 30 weeks pregnant, 20 charts an hour at 75 cents full time, yearly?", "$31,200 a year"),
+    ("22 charts/hr x 90c, 40h weeks, but only 48 weeks (taking 4 off). yearly gross?", "$38,016 a year"),
     ("my side gig brings in 50k; i wanna net at least 35k after se tax, what's the se tax", "$7,064.78"),
     ("15 charts an hour at $1.20, how many hours to make 1800 a month", "100 hours"),  # 1800 / 18
     ("1000 charts at 68 cents = ?", "$680"),  # 1000 x .68

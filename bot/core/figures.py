@@ -37,7 +37,7 @@ HOURS_PER_DAY = 8  # a charts-a-day figure is read as an 8-hour day, and the rep
 PART_TIME_HOURS = 20
 
 _AMOUNT = re.compile(
-    r"(?P<dollar>\$\s*)?(?<![\w.])(?<![a-z]-)(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(?:\s*(?P<k>k)\b)?\s*"
+    r"(?P<dollar>\$\s*)?(?:(?<![\w.])|(?<=(?<![a-z])x)|(?<=\bat)(?=\.\d)|(?<=\bfor)(?=\.\d))(?<![a-z]-)(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(?:\s*(?P<k>k)\b)?\s*"
     r"(?P<cents>cents?\b|c\b|¢)?(?P<dollars>\s*(?:dollars?|bucks?|usd)\b)?"
 )
 _PER = r"\s*(?:an?|per|/|each|every|for\s+(?:an?|each|one)|in\s+(?:an?|one|1|the|each))\s*"
@@ -73,8 +73,8 @@ _HOURS_WORD = re.compile(r"\s*(?:hours?|hrs?|h)\b")
 # Hours that are not work: "100 questions in 4 hours", "the exam is 4 hours long", "i study 10 hours a week".
 _NOT_WORK = (
     re.compile(
-        r"\b(?:questions?|qs?|items)\s+in\s+$|\b(?:stud(?:y|ied|ying)|commut\w*|driv(?:e|ing)|sleep\w*"
-        r"|exam|test|course|class(?:es)?|spen[dt]|took|lectures?)\b[^.,;!?]*$"
+        r"\b(?:questions?|qs?|items)\s+in\s+$|\b(?:stud(?:y|ied|ying)|commut\w*|driv(?:e|ing)|sleep\w*|lectures?"
+        r"|(?:exam|test|course|class)\s+(?:is|was|takes?|took|lasts?)|took)(?:\s+(?!and\b|but\b|now\b|so\b|then\b|i\b|code\b|coding\b|work\w*)[\w']+){0,3}\s+$"
     ),  # said before the hours
     re.compile(
         r"[\s-]*(?:hours?|hrs?|h)\b[\s-]*(?:long\b|exam|test|course|class|drive|commute|of (?:sleep|study))"
@@ -82,9 +82,21 @@ _NOT_WORK = (
 )
 # Weeks are a year's only when said so ("48 weeks a year", "work 48 weeks") or taken off ("2 weeks
 # vacation"): "i start in 2 weeks" and "the course took 16 weeks" are not.
-_WEEKS_WORD = re.compile(r"\s*(?:weeks?|wks?)\b")
+# Weeks said of something else: "30 weeks pregnant", "28 weeks into my program", "a 36 week course".
+_WEEKS_WORD = re.compile(
+    r"[\s-]*(?:weeks?|wks?)\b(?!\s+(?:pregnant|into|program|course|class|old|left|ago|along|until|till))"
+)
+# The weeks a student works ("a 13 week contract", "only 24 weeks out of the year", "runs 8 weeks",
+# "full time for 10 weeks this summer"): the year's figure is then the total over them.
+_WEEKS_WORKED_AFTER = re.compile(
+    r"[\s-]*(?:weeks?|wks?)\b(?:\s+(?:contract|assignment|gig|job|project)\b|\s+(?:out\s+)?of\s+the\s+year\b"
+    r"|\s+this\s+(?:year|summer|fall|winter|spring)\b|\s+at\s+\d)"
+)
 _YEAR_OF_WEEKS_MIN = 26  # "only 48 weeks" is a working year; "in 2 weeks", "every 2 weeks" are not
-_WORKED_BEFORE = re.compile(r"\bwork(?:s|ing|ed)?\s+(?:about\s+|around\s+)?$")
+_WORKED_BEFORE = re.compile(
+    r"\b(?:work(?:s|ing|ed)?|cod(?:e|ing)|runs?|lasts?|(?:time|coding|work(?:ing)?|gig|contract) for)"
+    r"\s+(?:about\s+|around\s+|only\s+)?$"
+)
 _AFTER_WEEKS = re.compile(
     r"\s*(?:weeks?|wks?)\b\s*(?:(?P<off>off|of (?:vacation|pto|leave)|vacation|pto|unpaid|of (?:\w+ )?leave)|(?:a|per|/|each|every|in\s+a)\s*(?:year|yr)\b)"
 )
@@ -107,10 +119,10 @@ _AFTER_PACE_IN_DAY = re.compile(
 _ABOUT = r"\s+(?:about\s+|around\s+|roughly\s+|at least\s+)?$"
 _EARN_BEFORE = re.compile(
     r"\b(?:want|wanna|make|makes|making|earn|earning|need|clear|hit|reach|gross|net|take home|bring in|get"
-    # "the w2 job pays 19/hr", "w2 at 22 an hour or 1099 at 28", "40 hrs at 19 an hour": a wage, not a
-    # pace ("i'm at 15 an hour" stays a pace unless a pace named in charts follows: see bare_pace)
-    r"|pay|pays|pays me|paid|paying|pay is|pay of|wage|wage is|salary is"
-    r"|w-?2 at|1099 at|(?:hrs?|hours) at|beat|match|matching|equal|add|adding"
+    # "the w2 job pays 19/hr", "w2 at 22 an hour": a wage, not a pace ("i'm at 15 an hour" stays a
+    # pace unless a pace named in charts follows: see bare_pace)
+    r"|pays|pays me|paid|paying|pay is|pay of|they pay|pay me|pay you|wage|wage is|salary is|w-?2 at"
+    r"|beat|match|matching|equal"
     r"|goal is|goal of|target is|target of|aiming for|aim for|shooting for)" + _ABOUT
 )
 # "to make 3000 at 80 cents": an amount whose period is said elsewhere, after words of a goal only
@@ -155,7 +167,8 @@ _OWED_TAX_AFTER = re.compile(
     r"\s*(?:total\b|\(\s*(?:se|self|income|federal)\b|in\s+(?:(?:se|income|federal|self[\s-]?employment)\s+)?tax"
     r"|(?:for|this)\s+(?:the\s+)?year\b|(?:each|every|per|a)\s+quarter\b|quarterly\b|per\s+(?:quarterly\s+)?payment\b)"
 )
-_YEAR = re.compile(r"(?:199|20[1-3])\d")  # "se tax in 2024": a year, not an amount
+_YEAR = re.compile(r"(?:199|20[1-3])\d")  # "se tax in 2024": a year, not an amount ("netted 2030": one)
+_DATED_BEFORE = re.compile(r"\b(?:in|for|since|during|of|year|the|my|this|next|last)\s*$")
 _FORM_NUMBERS = {1040, 1099, 1096, 941, 940}  # "1099 self employment tax" names a form, not an amount
 _FULL_TIME = re.compile(r"\bfull[\s-]?time\b|\bft\b")
 _PART_TIME = re.compile(r"\bpart[\s-]?time\b")
@@ -295,7 +308,11 @@ def read_figures(message: str) -> Figures | None:
             or (
                 value >= 400
                 and value not in _FORM_NUMBERS
-                and not (_YEAR.fullmatch(number_text) and not _AFTER_PERIOD.match(after))
+                and not (
+                    _YEAR.fullmatch(number_text)
+                    and not _AFTER_PERIOD.match(after)
+                    and _DATED_BEFORE.search(text[: match.start()])
+                )
                 and _SE_TAX_WORDS.search(text)
             )
         ):
@@ -343,19 +360,28 @@ def read_figures(message: str) -> Figures | None:
                     figures.read.append(f"{value:g} hours a week")
                     bare_hours = None if found.group("unit") else value
             spans.append((match.start(), end + found.end()))
-        elif (found := _AFTER_WEEKS.match(after)) or (
-            (
-                _WORKED_BEFORE.search(text[: match.start()])
-                or _YEAR_OF_WEEKS_MIN <= value <= DEFAULT_WEEKS_PER_YEAR
+        elif (
+            (found := _AFTER_WEEKS.match(after))
+            or (found := _WEEKS_WORKED_AFTER.match(after))
+            or (
+                (
+                    _WORKED_BEFORE.search(text[: match.start()])
+                    or _YEAR_OF_WEEKS_MIN <= value <= DEFAULT_WEEKS_PER_YEAR
+                )
+                and (found := _WEEKS_WORD.match(after))
             )
-            and (found := _WEEKS_WORD.match(after))
-        ):
+        ) and 0 < value <= DEFAULT_WEEKS_PER_YEAR:
             off = found.groupdict().get("off")
             figures.weeks_per_year = DEFAULT_WEEKS_PER_YEAR - value if off else value
             figures.read.append(f"{value:g} weeks off" if off else f"{value:g} weeks a year")
             spans.append((match.start(), end + found.end()))
         elif (found := _AFTER_PACE.match(after)) and (
-            figures.charts_per_hour is None or (bare_pace is not None and _NAMES_CHARTS.match(after))
+            figures.charts_per_hour is None
+            or (
+                bare_pace is not None
+                and _NAMES_CHARTS.match(after)
+                and _was_a_wage(text, bare_pace[1], match.start())
+            )
         ):
             if bare_pace is not None and figures.charts_per_hour is not None:
                 # "i'm w2 at 17 an hour ... 20 charts an hour": the bare one was a wage, for comparison
@@ -376,7 +402,7 @@ def read_figures(message: str) -> Figures | None:
             else:
                 figures.charts_per_hour = value
                 figures.read.append(f"{value:g} charts an hour")
-                if not _NAMES_CHARTS.match(after):
+                if not _NAMES_CHARTS.match(after) and not _CODES_BEFORE.search(text[: match.start()]):
                     bare_pace = (value, (match.start(), end + found.end()))
             spans.append((match.start(), end + found.end()))
         elif (
@@ -437,6 +463,16 @@ def read_figures(message: str) -> Figures | None:
         )
     )
     earns = figures.charts_per_hour is not None and figures.pay_per_chart is not None
+    if (
+        bare_pace is not None
+        and figures.pay_per_chart is None
+        and _HOURLY_OFFER.search(text[: bare_pace[1][0]])
+    ):
+        # "w2 at 22 an hour or 1099 at 28 an hour": no rate a chart anywhere, so hourly pay, not a pace
+        wage, wage_span = bare_pace
+        figures.read.remove(f"{wage:g} charts an hour")
+        figures.charts_per_hour = None
+        amounts.append((wage, "hour", wage_span))
     amounts = _the_students(text, amounts, goal_first=not figures.asks_se_tax)
     if figures.asks_se_tax:
         # "i owe 20000 in student loans... se tax if i net 50k": the amount said as the net first.
@@ -661,17 +697,47 @@ def _hours(needed: float, period: str) -> str:
 
 # Another person's money ("my husband makes 70k", "spouse 65k"), or the student's past pay ("old w2
 # job paid 38k", "40k last year"): not the amount to work on when the student gives their own.
-_THEIRS_BEFORE = re.compile(
-    r"\b(?:husband|wife|spouse|partner|boyfriend|girlfriend|bf|gf|dad|mom|father|mother|he|she|they)"
-    r"(?:\s+(?:\w+\s+){0,2}(?:makes?|making|earns?|earning|earned|nets?|netted|brings?\s+in|gets?|got|gross(?:es)?)"
-    r"|\s+(?:is|was)\s+(?:\w+\s+){0,2}at)?(?:\s+about|\s+around)?\s+$"
-)
-_PAST_BEFORE = re.compile(
-    r"\b(?:last year|old (?:w-?2 )?job|used to|previous(?:ly)?)\b(?:\s+(?!and\b|but\b|now\b|this\b)[\w']+){0,4}\s+$"
-)
+_NOT_MINE_BEFORE = [
+    re.compile(
+        r"\b(?:husband|wife|spouse|partner|boyfriend|girlfriend|bf|gf|dad|mom|father|mother|he|she|they)"
+        r"(?:\s+(?:\w+\s+){0,2}(?:makes?|making|earns?|earning|earned|nets?|netted|brings?\s+in|gets?|got"
+        r"|gross(?:es)?)|\s+(?:is|was)\s+(?:\w+\s+){0,2}at)?(?:\s+about|\s+around)?\s+$"
+    ),
+    re.compile(
+        r"\b(?:last year|old (?:w-?2 )?job|used to|previous(?:ly)?)\b"
+        r"(?:\s+(?!and\b|but\b|now\b|this\b|i\b|need\b|want\w*\b)[\w']+){0,4}\s+$"
+    ),
+]
 _PAST_AFTER = re.compile(r"[^.,;!?]{0,20}\blast year\b")
 # A goal's amount is the one to reach ("i make 2500 a month now and want 3500 a month").
-_GOAL_CLAUSE = re.compile(r"\b(?:want|wanna|need|goal|aim|aiming|target|hoping|hope)\b[^.,;!?]*$")
+_GOAL_CLAUSE = re.compile(
+    r"\b(?:want|wanna|need|goal|aim|aiming|target|hoping|hope)\b(?!\s+to\s+(?:know|pay|cover|spend))[^.,;!?]*$"
+)
+# An employee's pay (no SE tax on it): "my w2 pays 3000 a month", "i make 40k w2".
+_W2_AMOUNT = (
+    re.compile(r"\b(?:w-?2|salary|job pays)\b[^.,;!?]*$"),
+    re.compile(r"\s*(?:a\s+\w+\s+)?(?:w-?2|salary)\b"),
+)
+
+
+# A bare "N an hour" is a pace after "i code" ("i code 14 an hour"); hourly pay after an offer with
+# no rate a chart ("1099 at 28 an hour"); and a later pace is not the student's after someone else
+# or a requirement ("my friend does 25 charts an hour", "the job requires 20 charts an hour").
+_CODES_BEFORE = re.compile(r"\b(?:i\s+(?:do|code|average)|averaging|doing|coding)\s+(?:about\s+|around\s+)?$")
+_HOURLY_OFFER = re.compile(r"\b(?:1099|w-?2|contract(?:or)?|offer(?:s|ed)?)\s+(?:is\s+|pays\s+)?at\s+$")
+_NOT_MY_PACE_BEFORE = re.compile(
+    r"\b(?:friend|team|co-?workers?|she|he|they|her|his|their|requires?|required|target|goal|minimum|standard"
+    r"|expects?|quota)\b[^.,;!?]*$"
+)
+
+
+def _was_a_wage(text: str, bare: tuple[int, int], named_at: int) -> bool:
+    """Whether a bare "N an hour" was a wage, now that a pace named in charts follows at `named_at`:
+    not when a per-chart rate comes between ("18 an hour at 0.70 a chart"), nor when the later pace
+    is someone else's or a requirement."""
+    between = text[bare[1] : named_at]
+    has_rate = re.search(r"\d\s*(?:cents?\b|c\b|¢)|\$?\d*\.\d+", between)
+    return not has_rate and not _NOT_MY_PACE_BEFORE.search(text[:named_at])
 
 
 def _the_students(text: str, amounts: list[_Amount], goal_first: bool) -> list[_Amount]:
@@ -684,14 +750,17 @@ def _the_students(text: str, amounts: list[_Amount], goal_first: bool) -> list[_
     def theirs(amount: _Amount) -> bool:
         start, end = amount[2]
         before = text[:start]
-        return bool(
-            _THEIRS_BEFORE.search(before) or _PAST_BEFORE.search(before) or _PAST_AFTER.match(text, end)
-        )
+        return any(p.search(before) for p in _NOT_MINE_BEFORE) or bool(_PAST_AFTER.match(text, end))
 
     mine = [a for a in amounts if not theirs(a)] or amounts
     goals = [a for a in mine if _GOAL_CLAUSE.search(text[: a[2][0]])]
-    rest = [a for a in mine if a not in goals]
-    return goals + rest if goal_first else rest + goals
+    if goal_first:
+        return goals + [a for a in mine if a not in goals]
+    # SE tax is on what the student earns as a contractor: not a wage, nor what is left after the tax.
+    w2_before, w2_after = _W2_AMOUNT
+    wages = [a for a in mine if w2_before.search(text[: a[2][0]]) or w2_after.match(text, a[2][1])]
+    after_tax = [a for a in mine if a in goals and _AFTER_TAX.match(text, a[2][1]) and a not in wages]
+    return [a for a in mine if a not in wages and a not in after_tax] + after_tax + wages
 
 
 def _work_hours(before: str, after: str) -> bool:
