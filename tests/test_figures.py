@@ -55,6 +55,7 @@ def test_pace_rate_and_hours_are_read(message: str, pace: float, rate: float, ho
         "half a dollar a chart at 30 an hour, weekly?",  # not a $1 rate: the topic answers
         "What is the 2026 Social Security wage base for self-employment tax?",  # a year, no amount
         "two offers, w2 at 22 an hour or 1099 at 28 an hour, which is better after taxes",  # hourly pay
+        "my apartment is $1,100 a month, what does a new coder make?",  # a cost, not pay to convert
     ],
 )
 def test_messages_that_ask_no_arithmetic_go_to_the_search(message: str) -> None:
@@ -131,6 +132,9 @@ ANSWERS = [
     ("it's a 13 week contract, 25/h at 70c, 40 hrs, total over the contract?", "$9,100"),  # 13 x 700
     ("i'm 30 weeks pregnant, 20 charts an hour at 75 cents full time, yearly?", "$31,200 a year"),
     ("22 charts/hr x 90c, 40h weeks, but only 48 weeks (taking 4 off). yearly gross?", "$38,016 a year"),
+    ("taking 6 weeks maternity leave, 20 charts an hour at 85 cents, 40 hrs, this year?", "$31,280 a year"),
+    ("i get 2 weeks of paid vacation, 22 charts an hour at 75 cents full time, yearly?", "$34,320 a year"),
+    ("now coding i make 2800 a month, whats that hourly?", "$16.15"),  # 2800 x 12 / 52 / 40
     ("my side gig brings in 50k; i wanna net at least 35k after se tax, what's the se tax", "$7,064.78"),
     ("15 charts an hour at $1.20, how many hours to make 1800 a month", "100 hours"),  # 1800 / 18
     ("1000 charts at 68 cents = ?", "$680"),  # 1000 x .68

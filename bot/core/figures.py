@@ -98,7 +98,8 @@ _WORKED_BEFORE = re.compile(
     r"\s+(?:about\s+|around\s+|only\s+)?$"
 )
 _AFTER_WEEKS = re.compile(
-    r"\s*(?:weeks?|wks?)\b\s*(?:(?P<off>off|of (?:vacation|pto|leave)|vacation|pto|unpaid|of (?:\w+ )?leave)|(?:a|per|/|each|every|in\s+a)\s*(?:year|yr)\b)"
+    r"\s*(?:weeks?|wks?)\b'?\s*(?:(?P<off>off\b|unpaid\b|(?:of\s+)?(?!paid\b)(?:\w+\s+)?(?:vacation|holidays?|pto|leave)\b)"
+    r"|(?:a|per|/|each|every|in\s+a)\s*(?:year|yr)\b)"
 )
 _AFTER_PERIOD = re.compile(rf"(?:{_PER}|\s*)(?:{_PERIOD})")
 _CHART_TAKES = re.compile(
@@ -673,6 +674,8 @@ def _needed(figures: Figures, hours: float, weeks: float) -> tuple[tuple[str, st
     elif pace:
         out.append((f"Pay per chart for {goal} at {hours:g} h/week", money(weekly / (pace * hours))))
     else:  # the amount alone: the same pay over the other periods (a month is a year / 12)
+        if "hour" in figures.asked:  # "2800 a month, what's that hourly?"
+            out.append((f"An hour at {goal} ({hours:g} hours a week)", money(weekly / hours)))
         for period, amount in (("week", weekly), ("month", weekly * weeks / 12), ("year", weekly * weeks)):
             if period != target.period:
                 out.append((f"{per(period).capitalize()} at {goal}", money(amount)))
@@ -709,6 +712,15 @@ _NOT_MINE_BEFORE = [
     ),
 ]
 _PAST_AFTER = re.compile(r"[^.,;!?]{0,20}\blast year\b")
+# A cost, never pay: "an apartment that's $1,100 a month", "daycare is $900", "$1,200 a month in bills".
+_COST_BEFORE = re.compile(
+    r"(?<!after )(?<!of )\b(?:rent|apartment|lease|mortgage|bills?|daycare|childcare|car payment|insurance|costs?"
+    r"|expenses?|tuition)\b"
+    r"(?:\s+[\w']+){0,3}\s+$"
+)
+_COST_AFTER = re.compile(
+    r"\s*(?:a\s+\w+\s+)?(?:in\s+)?(?:rent|bills|expenses|for (?:rent|daycare|the course))\b"
+)
 # A goal's amount is the one to reach ("i make 2500 a month now and want 3500 a month").
 _GOAL_CLAUSE = re.compile(
     r"\b(?:want|wanna|need|goal|aim|aiming|target|hoping|hope)\b(?!\s+to\s+(?:know|pay|cover|spend))[^.,;!?]*$"
@@ -744,6 +756,9 @@ def _the_students(text: str, amounts: list[_Amount], goal_first: bool) -> list[_
     """The amounts to work on, the likeliest first: another person's or the student's past pay only
     when there is nothing else; a goal's before the student's current pay (`goal_first`), or after
     it for a tax, which is on what is earned ("brings in 50k; wanna net 35k after se tax")."""
+    amounts = [
+        a for a in amounts if not (_COST_BEFORE.search(text[: a[2][0]]) or _COST_AFTER.match(text, a[2][1]))
+    ]
     if len(amounts) < 2:
         return amounts
 
