@@ -86,17 +86,20 @@ _NOT_WORK = (
 _WEEKS_WORD = re.compile(
     r"[\s-]*(?:weeks?|wks?)\b(?!\s+(?:pregnant|into|program|course|class|old|left|ago|along|until|till))"
 )
-# The weeks a student works ("a 13 week contract", "only 24 weeks out of the year", "runs 8 weeks",
-# "full time for 10 weeks this summer"): the year's figure is then the total over them.
-_WEEKS_WORKED_AFTER = re.compile(
-    r"[\s-]*(?:weeks?|wks?)\b(?:\s+(?:contract|assignment|gig|job|project)\b|\s+(?:out\s+)?of\s+the\s+year\b"
-    r"|\s+this\s+(?:year|summer|fall|winter|spring)\b|\s+at\s+\d)"
+# The weeks a student works, said before ("work 48 weeks", "runs 8 weeks", "full time for 10 weeks")
+# or after the number ("a 13 week contract", "24 weeks out of the year", "10 weeks this summer"):
+# the year's figure is then the total over them.
+_WEEKS_WORKED = (
+    re.compile(
+        r"\b(?:work(?:s|ing|ed)?|cod(?:e|ing)|runs?|lasts?|(?:time|coding|work(?:ing)?|gig|contract) for)"
+        r"\s+(?:about\s+|around\s+|only\s+)?$"
+    ),
+    re.compile(
+        r"[\s-]*(?:weeks?|wks?)\b(?:\s+(?:contract|assignment|gig|job|project)\b|\s+(?:out\s+)?of\s+the\s+year\b"
+        r"|\s+this\s+(?:year|summer|fall|winter|spring)\b|\s+at\s+\d)"
+    ),
 )
 _YEAR_OF_WEEKS_MIN = 26  # "only 48 weeks" is a working year; "in 2 weeks", "every 2 weeks" are not
-_WORKED_BEFORE = re.compile(
-    r"\b(?:work(?:s|ing|ed)?|cod(?:e|ing)|runs?|lasts?|(?:time|coding|work(?:ing)?|gig|contract) for)"
-    r"\s+(?:about\s+|around\s+|only\s+)?$"
-)
 _AFTER_WEEKS = re.compile(
     r"\s*(?:weeks?|wks?)\b'?\s*(?:(?P<off>off\b|unpaid\b|(?:of\s+)?(?!paid\b)(?:\w+\s+)?(?:vacation|holidays?|pto|leave)\b)"
     r"|(?:a|per|/|each|every|in\s+a)\s*(?:year|yr)\b)"
@@ -174,27 +177,29 @@ _FORM_NUMBERS = {1040, 1099, 1096, 941, 940}  # "1099 self employment tax" names
 _FULL_TIME = re.compile(r"\bfull[\s-]?time\b|\bft\b")
 _PART_TIME = re.compile(r"\bpart[\s-]?time\b")
 _SE_TAX_WORDS = re.compile(r"\b(?:se|self[\s-]?employ(?:ment|ed)?)\s*tax|\bschedule se\b")
-# Paid as a contractor: "a 1099 gig" (not a 1099-INT or "$1099 a month") unless the message says
-# the student is a W-2 employee now; "freelance", "contract work" (not an employment contract or a
-# general contractor) unless it names W-2 work at all; never where it is denied ("not 1099").
-_1099 = re.compile(
-    r"(?<![$.,\d])\b1099(?:-(?:nec|misc|k)|s)?(?![-\w])"
-    r"(?!\s*(?:dollars?|bucks|for\b)|\s*(?:a|an|per|/|each)\s*(?:hour|hr|day|week|wk|month|mo|year|yr)\b)"
-)
-_CONTRACT = re.compile(
-    r"\bfreelanc\w*|\bself[\s-]?employed\b|(?<!general )\bcontractors?\b"
-    r"|\bcontract\s+(?:job|position|role|work|gig|coder|coding)\b|\bon (?:a )?contract\b"
-)
-_NOT_CONTRACT = re.compile(
-    r"\b(?:not|no|never|isn'?t|wasn'?t|aren'?t)\s+(?:a\s+|an\s+|on\s+(?:a\s+)?)?(?:1099|self[\s-]?employed|freelanc\w*|contractor)\b"
-    r"|\bused to (?:freelance|be (?:self|a contractor|on))|\bfrom 1099 to w[\s-]?2\b|\bwas 1099\b"
-)
-_W2 = re.compile(r"\bw[\s-]?2\b(?! kids)|(?<!not an )(?<!not a )\bemployee\b")
-_W2_NOW = re.compile(
-    r"\b(?:i'?m|i am)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+)?(?:w[\s-]?2|employee)\b(?! benefits)"
-    r"|\bw[\s-]?2\s+(?:job|employee|position|role|now)\b|\bcurrently\s+w[\s-]?2\b"
-    r"|\b(?:job|it|it'?s|position)\s+is\s+w[\s-]?2\b|\b(?:paid|pays me)\s+on\s+(?:a\s+)?w[\s-]?2\b"
-)
+# Paid as a contractor, by the words a message uses (see _is_contract).
+_PAY_STATUS = {
+    # "a 1099 gig", "1099-NEC" (not a 1099-INT, "$1099 a month" or "paid 1099 for the course")
+    "1099": re.compile(
+        r"(?<![$.,\d])\b1099(?:-(?:nec|misc|k)|s)?(?![-\w])"
+        r"(?!\s*(?:dollars?|bucks|for\b)|\s*(?:a|an|per|/|each)\s*(?:hour|hr|day|week|wk|month|mo|year|yr)\b)"
+    ),
+    # "freelance", "contract work" (not an employment contract or a general contractor)
+    "contract": re.compile(
+        r"\bfreelanc\w*|\bself[\s-]?employed\b|(?<!general )\bcontractors?\b"
+        r"|\bcontract\s+(?:job|position|role|work|gig|coder|coding)\b|\bon (?:a )?contract\b"
+    ),
+    "denied": re.compile(  # "not 1099", "used to freelance", "from 1099 to w2"
+        r"\b(?:not|no|never|isn'?t|wasn'?t|aren'?t)\s+(?:a\s+|an\s+|on\s+(?:a\s+)?)?(?:1099|self[\s-]?employed|freelanc\w*|contractor)\b"
+        r"|\bused to (?:freelance|be (?:self|a contractor|on))|\bfrom 1099 to w[\s-]?2\b|\bwas 1099\b"
+    ),
+    "w2": re.compile(r"\bw[\s-]?2\b(?! kids)|(?<!not an )(?<!not a )\bemployee\b"),
+    "w2 now": re.compile(  # "i'm a w2 employee", "it's w2", "pays me on a w2"
+        r"\b(?:i'?m|i am)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+)?(?:w[\s-]?2|employee)\b(?! benefits)"
+        r"|\bw[\s-]?2\s+(?:job|employee|position|role|now)\b|\bcurrently\s+w[\s-]?2\b"
+        r"|\b(?:job|it|it'?s|position)\s+is\s+w[\s-]?2\b|\b(?:paid|pays me)\s+on\s+(?:a\s+)?w[\s-]?2\b"
+    ),
+}
 _SE_TAX = re.compile(rf"{_SE_TAX_WORDS.pattern}|\b15\.3\s*(?:%|percent\b|on\b)")  # "i owe 15.3% of that?"
 _ASKS = re.compile(
     r"how many (?:charts?|records?|encounters?|hours?|hrs?)|\bhow much\b|\bhow fast\b|\bcalculat|\bmath\b"
@@ -363,10 +368,10 @@ def read_figures(message: str) -> Figures | None:
             spans.append((match.start(), end + found.end()))
         elif (
             (found := _AFTER_WEEKS.match(after))
-            or (found := _WEEKS_WORKED_AFTER.match(after))
+            or (found := _WEEKS_WORKED[1].match(after))
             or (
                 (
-                    _WORKED_BEFORE.search(text[: match.start()])
+                    _WEEKS_WORKED[0].search(text[: match.start()])
                     or _YEAR_OF_WEEKS_MIN <= value <= DEFAULT_WEEKS_PER_YEAR
                 )
                 and (found := _WEEKS_WORD.match(after))
@@ -454,15 +459,7 @@ def read_figures(message: str) -> Figures | None:
         figures.other_offer = (second_pace, rates[1])
         figures.read.append(f"against {second_pace:g} charts an hour at ${rates[1]:.2f} a chart")
     figures.asks_se_tax = _SE_TAX.search(text) is not None
-    # "W-2 at $19/hr or 1099 at 75 cents": offers compared, one of them a contractor's.
-    compared = _COMPARE.search(text) is not None
-    figures.contract = figures.asks_se_tax or (
-        not _NOT_CONTRACT.search(text)
-        and (
-            (_1099.search(text) is not None and (compared or not _W2_NOW.search(text)))
-            or (_CONTRACT.search(text) is not None and (compared or not _W2.search(text)))
-        )
-    )
+    figures.contract = figures.asks_se_tax or _is_contract(text)
     earns = figures.charts_per_hour is not None and figures.pay_per_chart is not None
     if (
         bare_pace is not None
@@ -741,6 +738,20 @@ _NOT_MY_PACE_BEFORE = re.compile(
     r"\b(?:friend|team|co-?workers?|she|he|they|her|his|their|requires?|required|target|goal|minimum|standard"
     r"|expects?|quota)\b[^.,;!?]*$"
 )
+
+
+def _is_contract(text: str) -> bool:
+    """Whether a message's pay is a contractor's: "a 1099 gig" unless the student says they are a W-2
+    employee now, "freelance" or "contract work" unless W-2 work is named at all, never where it is
+    denied; where offers are compared ("W-2 at $19/hr or 1099 at 75 cents"), one of them is."""
+    status = _PAY_STATUS
+    if status["denied"].search(text):
+        return False
+    compared = _COMPARE.search(text) is not None
+    return bool(
+        (status["1099"].search(text) and (compared or not status["w2 now"].search(text)))
+        or (status["contract"].search(text) and (compared or not status["w2"].search(text)))
+    )
 
 
 def _was_a_wage(text: str, bare: tuple[int, int], named_at: int) -> bool:
