@@ -6,6 +6,7 @@ import pytest
 
 from bot.core.advisor import Advisor
 from bot.core.figures import compute, read_figures
+from bot.core.replies import figures_reply
 
 
 @pytest.fixture(scope="module")
@@ -278,6 +279,14 @@ def test_quarterly_payments_name_the_due_dates_the_knowledge_base_gives(advisor:
     assert payment == (f"Each quarterly payment (Form 1040-ES, due {tax.estimated_payments_due})", "$1,500")
     undated = compute(figures, tax.model_copy(update={"estimated_payments_due": None}), year=2026)
     assert undated.needed[0] == ("Each quarterly payment (Form 1040-ES)", "$1,500")
+
+
+def test_the_se_tax_rule_is_said_from_the_knowledge_rates(advisor: Advisor) -> None:
+    figures = read_figures("1099 gig, 25 charts an hour at 80 cents full time, yearly?")
+    assert figures is not None
+    tax = advisor.kb.se_tax.model_copy(update={"medicare_rate": 0.03})  # a changed law, in the data
+    body = figures_reply(compute(figures, tax, year=2026), tax).body
+    assert "15.4% on 92.35% of net" in body and "15.3%" not in body
 
 
 def test_an_amount_alone_is_given_over_the_other_periods(advisor: Advisor) -> None:

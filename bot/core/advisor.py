@@ -126,7 +126,9 @@ class Advisor:
                 if result.answered:
                     reply = replies.ask_reply(self.kb, result, place)
                     return Answer(result, replies.with_figures_asked(reply, computed))
-            return Answer(SearchResult(text, (), 1.0, True), replies.figures_reply(computed), computed)
+            return Answer(
+                SearchResult(text, (), 1.0, True), replies.figures_reply(computed, self.kb.se_tax), computed
+            )
         unknown = [name for name in credential_names(text) if self.index.is_unknown_name(name.casefold())]
         if unknown:
             # Never answer a credential it does not describe with another one.

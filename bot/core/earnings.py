@@ -77,6 +77,7 @@ class ContractorView:
     se_tax: float
     se_tax_deduction: float  # half of SE tax is deductible from income
     net: float  # before income tax
+    rates: tuple[float, float, float]  # Social Security, Medicare and the net earnings factor it used
     requested_year: int = 0  # the tax year asked for; differs from `year` when its wage base is not known yet
     minimum: float = 400.0  # no SE tax below this much net earnings (Schedule SE)
 
@@ -198,6 +199,7 @@ def self_employment(annual_net: float, tax: SelfEmploymentTax, year: int | None 
         se_tax=se_tax,
         se_tax_deduction=se_tax / 2,
         net=annual_net - se_tax,
+        rates=(tax.social_security_rate, tax.medicare_rate, tax.net_earnings_factor),
         requested_year=requested,
         minimum=tax.minimum_net_earnings,
     )

@@ -14,7 +14,7 @@ from typing import Literal
 from bot.core.earnings import Earnings, EarningsAnswer
 from bot.core.figures import Computed, per
 from bot.core.knowledge import KnowledgeBase
-from bot.core.knowledge.model import Credential
+from bot.core.knowledge.model import Credential, SelfEmploymentTax
 from bot.core.knowledge.templates import Link, Place, money, number, percent
 from bot.core.limits import EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX
 from bot.core.search import SearchResult
@@ -195,17 +195,27 @@ def with_figures_asked(reply: Reply, computed: Computed) -> Reply:
 
 
 TAX_HELP = "For your own situation, ask a tax professional (free help: IRS VITA)."
-# What a 1099 pay figure leaves out, said whenever a message's figures are a contractor's.
-CONTRACT_NOTE = (
-    "On a 1099 nothing is withheld: you pay self-employment tax (15.3% on 92.35% of net) and income "
-    "tax yourself, usually in quarterly estimated payments (Form 1040-ES, required if you expect to "
-    "owe $1,000 or more), and there are no employer benefits (health insurance, paid time off, "
-    "retirement match), so compare a per-chart offer with a W-2 wage after taxes and benefits."
-)
 
 
-def figures_reply(computed: Computed) -> Reply:
-    """The arithmetic a message asked for, saying which numbers were read and which were assumed."""
+def se_tax_rule(rates: tuple[float, float, float]) -> str:
+    """How SE tax is worked out, from the knowledge's rates: "15.3% on 92.35% of net"."""
+    social_security, medicare, factor = rates
+    return f"{percent(social_security + medicare)} on {percent(factor)} of net"
+
+
+def contract_note(rates: tuple[float, float, float]) -> str:
+    """What a 1099 pay figure leaves out, said whenever a message's figures are a contractor's."""
+    return (
+        f"On a 1099 nothing is withheld: you pay self-employment tax ({se_tax_rule(rates)}) and income "
+        "tax yourself, usually in quarterly estimated payments (Form 1040-ES, required if you expect to "
+        "owe $1,000 or more), and there are no employer benefits (health insurance, paid time off, "
+        "retirement match), so compare a per-chart offer with a W-2 wage after taxes and benefits."
+    )
+
+
+def figures_reply(computed: Computed, tax: SelfEmploymentTax) -> Reply:
+    """The arithmetic a message asked for, saying which numbers were read and which were assumed
+    (`tax`: the knowledge's SE tax rates, for what a contractor's figures leave out)."""
     f = computed.figures
     read = "I read: " + "; ".join(f.read) + "." if f.read else ""
     assumptions = list(f.assumed)
@@ -219,7 +229,8 @@ def figures_reply(computed: Computed) -> Reply:
         c = computed.contractor
         body = (
             f"{read}{_assumed(assumptions)} On {money(f.se_tax_on or 0)} of net self-employment profit a year, self-employment tax "
-            f"is **{money(c.se_tax)}**: 15.3% (12.4% Social Security + 2.9% Medicare) on 92.35% of net "
+            f"is **{money(c.se_tax)}**: {percent(c.rates[0] + c.rates[1])} ({percent(c.rates[0])} Social "
+            f"Security + {percent(c.rates[1])} Medicare) on {percent(c.rates[2])} of net "
             f"({money(c.taxable_earnings)}). Half of it ({money(c.se_tax_deduction)}) is deductible. "
             f"Income tax comes on top. Figures use the {c.year} Social Security wage base "
             f"({money(c.wage_base)}). {c.year_note}\n\nNo SE tax is due when net earnings from self-employment "
@@ -262,7 +273,7 @@ def figures_reply(computed: Computed) -> Reply:
         if f.contract and computed.other_offer is None:  # compared offers: whose SE tax is unclear
             headline += (
                 f"Self-employment tax as a 1099 contractor: **{_about(e.contractor.se_tax)} a year** "
-                f"(15.3% on 92.35% of net, {e.contractor.year}). "
+                f"({se_tax_rule(e.contractor.rates)}, {e.contractor.year}). "
             )
         fields.extend(earnings_fields(e))
     if computed.needed and (f.asks_needed or e is None):
@@ -282,7 +293,8 @@ def figures_reply(computed: Computed) -> Reply:
     else:
         tail = f"Gross pay before tax; a month is a year ÷ 12. Change any number with {command}."
         if f.contract:
-            tail = f"{CONTRACT_NOTE}\n\n{tail}\n\n{TAX_HELP}"
+            rates = (tax.social_security_rate, tax.medicare_rate, tax.net_earnings_factor)
+            tail = f"{contract_note(rates)}\n\n{tail}\n\n{TAX_HELP}"
     body = f"{headline}{read}{_assumed(assumptions)}\n\n{tail}"
     return Reply(
         title="Your figures",
@@ -417,7 +429,7 @@ def earnings_fields(result: Earnings) -> tuple[Field, ...]:
         Field(
             f"As a 1099 contractor ({c.year})",
             f"Self-employment tax {money(c.se_tax)} a year "
-            f"({percent(c.effective_rate)} of gross: 15.3% on 92.35% of net)\n"
+            f"({percent(c.effective_rate)} of gross: {se_tax_rule(c.rates)})\n"
             f"Net before income tax: **{money(c.net)}** a year, {money(c.net / 12)} a month\n"
             f"Half the SE tax ({money(c.se_tax_deduction)}) is deductible; no benefits, no paid time off."
             + (f"\n{c.year_note}" if c.year_note else ""),
