@@ -105,6 +105,7 @@ ANSWERS = [
     ),
     ("the w2 job pays 19/hr, the 1099 one is 70 cents a chart at 25 charts an hour", "$17.50"),  # 25 x .70
     ("each quarter i owe about 2000, whats the total for the year", "$8,000"),  # one payment x 4
+    ("how much should i pay quarterly if i owe 8000 in federal tax for the year", "$2,000"),  # / 4
     ("i made 60k gross and 45k net after expenses on 1099, whats my se tax", "$6,358.30"),  # on the net
     ("gross 70k, net profit 40k, se tax?", "$5,651.82"),  # 40000 x .9235 x .153
     # the third review: weeks, hours and amounts that are not the student's work or pay

@@ -80,8 +80,6 @@ _NOT_WORK = (
         r"[\s-]*(?:hours?|hrs?|h)\b[\s-]*(?:long\b|exam|test|course|class|drive|commute|of (?:sleep|study))"
     ),
 )
-# Weeks are a year's only when said so ("48 weeks a year", "work 48 weeks") or taken off ("2 weeks
-# vacation"): "i start in 2 weeks" and "the course took 16 weeks" are not.
 # Weeks said of something else: "30 weeks pregnant", "28 weeks into my program", "a 36 week course".
 _WEEKS_WORD = re.compile(
     r"[\s-]*(?:weeks?|wks?)\b(?!\s+(?:pregnant|into|program|course|class|old|left|ago|along|until|till))"
@@ -100,6 +98,8 @@ _WEEKS_WORKED = (
     ),
 )
 _YEAR_OF_WEEKS_MIN = 26  # "only 48 weeks" is a working year; "in 2 weeks", "every 2 weeks" are not
+# Weeks are a year's only when said so ("48 weeks a year", "work 48 weeks") or taken off ("2 weeks
+# vacation"): "i start in 2 weeks" and "the course took 16 weeks" are not.
 _AFTER_WEEKS = re.compile(
     r"\s*(?:weeks?|wks?)\b'?\s*(?:(?P<off>off\b|unpaid\b|(?:of\s+)?(?!paid\b)(?:\w+\s+)?(?:vacation|holidays?|pto|leave)\b)"
     r"|(?:a|per|/|each|every|in\s+a)\s*(?:year|yr)\b)"
@@ -141,11 +141,12 @@ _NET_BEFORE = re.compile(
     r"\bnet(?:ted|s|ting)?(?:\s+(?:profit|income|earnings))?(?:\s+(?:is|was|of)|\s*[=:])?" + _ABOUT
 )
 _NET_AFTER = re.compile(r"\s*(?:in\s+|of\s+)?net\b")  # "60k gross and 45k net after expenses"
+_OTHER_PEOPLE = r"husband|wife|spouse|partner|boyfriend|girlfriend|bf|gf|dad|mom|father|mother|he|she|they"
 # Not the student's net: a wish ("wanna net 35k"), another person's ("my husband nets 120k").
 _NET_NOT_MINE = re.compile(
     r"\b(?:want|wanna|need|needs|hope|hoping|still|to|would|could|will|should|can)\s+(?:i\s+|still\s+|to\s+)*net\w*"
     + _ABOUT
-    + r"|\b(?:husband|wife|spouse|partner|boyfriend|girlfriend|he|she|they|dad|mom|father|mother)\s+(?:\w+\s+)?nets?\w*"
+    + rf"|\b(?:{_OTHER_PEOPLE})\s+(?:\w+\s+)?nets?\w*"
     + _ABOUT
 )
 _AFTER_TAX = re.compile(r"\s*(?:a\s+\w+\s+)?after\s+(?:\w+\s+)?tax")
@@ -162,14 +163,14 @@ _RETIREMENT_PLAN = re.compile(r"\b(?:401|403|457)\s*\(?\s*[kb]\s*\)?(?![a-z])")
 _AFTER_CHARTS = re.compile(rf"\s*{_CHART}\b")  # "1000 charts at 68 cents": a count, no pace
 # "13 charts/hr at $1.75 or 30 at 70 cents, which pays more?": two offers side by side.
 _COMPARE = re.compile(r"\bor\b|\bvs\.?(?!\w)|\bversus\b|\bcompar|\bwhich\b|\bbetter\b")
-_QUARTERLY = re.compile(r"\b(?:each|every|per|a) quarter\b|\bquarterly\b")
-_A_QUARTER_AFTER = re.compile(
-    r"\s*(?:(?:in\s+)?(?:se\s+|income\s+|federal\s+)?tax(?:es)?\s+)?(?:(?:each|every|per|a)\s+quarter\b|quarterly\b|per\s+(?:quarterly\s+)?payment\b)"
-)
+_A_QUARTER = r"(?:\b(?:each|every|per|a)\s+quarter\b|\bquarterly\b|\bper\s+(?:quarterly\s+)?payment\b)"
+_QUARTERLY = re.compile(_A_QUARTER)
+_A_QUARTER_AFTER = re.compile(rf"\s*(?:(?:in\s+)?(?:se\s+|income\s+|federal\s+)?tax(?:es)?\s+)?{_A_QUARTER}")
+# "each quarter i owe about 2000" is one payment; "pay quarterly if i owe 8000" a year's tax.
 _A_QUARTER_BEFORE = re.compile(r"\b(?:each|every|per|a)\s+quarter\b[^.?!]*\bowe" + _ABOUT)
 _OWED_TAX_AFTER = re.compile(
     r"\s*(?:total\b|\(\s*(?:se|self|income|federal)\b|in\s+(?:(?:se|income|federal|self[\s-]?employment)\s+)?tax"
-    r"|(?:for|this)\s+(?:the\s+)?year\b|(?:each|every|per|a)\s+quarter\b|quarterly\b|per\s+(?:quarterly\s+)?payment\b)"
+    rf"|(?:for|this)\s+(?:the\s+)?year\b|{_A_QUARTER})"
 )
 _YEAR = re.compile(r"(?:199|20[1-3])\d")  # "se tax in 2024": a year, not an amount ("netted 2030": one)
 _DATED_BEFORE = re.compile(r"\b(?:in|for|since|during|of|year|the|my|this|next|last)\s*$")
@@ -391,11 +392,8 @@ def read_figures(message: str) -> Figures | None:
         ):
             if bare_pace is not None and figures.charts_per_hour is not None:
                 # "i'm w2 at 17 an hour ... 20 charts an hour": the bare one was a wage, for comparison
-                wage, wage_span = bare_pace
-                figures.read.remove(f"{wage:g} charts an hour")
-                figures.charts_per_hour, bare_pace = None, None
-                if wage >= 5:
-                    amounts.append((wage, "hour", wage_span))
+                _as_wage(figures, bare_pace, amounts)
+                bare_pace = None
             if found.group("week"):
                 charts_per_week = value
                 figures.read.append(f"{value:,g} charts a week")
@@ -460,22 +458,15 @@ def read_figures(message: str) -> Figures | None:
         figures.read.append(f"against {second_pace:g} charts an hour at ${rates[1]:.2f} a chart")
     figures.asks_se_tax = _SE_TAX.search(text) is not None
     figures.contract = figures.asks_se_tax or _is_contract(text)
-    earns = figures.charts_per_hour is not None and figures.pay_per_chart is not None
     if (
         bare_pace is not None
         and figures.pay_per_chart is None
         and _HOURLY_OFFER.search(text[: bare_pace[1][0]])
     ):
         # "w2 at 22 an hour or 1099 at 28 an hour": no rate a chart anywhere, so hourly pay, not a pace
-        wage, wage_span = bare_pace
-        figures.read.remove(f"{wage:g} charts an hour")
-        figures.charts_per_hour = None
-        amounts.append((wage, "hour", wage_span))
-    amounts = _the_students(text, amounts, goal_first=not figures.asks_se_tax)
-    if figures.asks_se_tax:
-        # "i owe 20000 in student loans... se tax if i net 50k": the amount said as the net first.
-        netted = [a for a in amounts if _is_my_net(text, a[2])]
-        amounts = netted + [a for a in amounts if a not in netted]
+        _as_wage(figures, bare_pace, amounts)
+    earns = figures.charts_per_hour is not None and figures.pay_per_chart is not None
+    amounts = _the_students(text, amounts, for_se_tax=figures.asks_se_tax)
     before, after = (text[: amounts[0][2][0]], text[amounts[0][2][1] :]) if amounts else ("", "")
     if amounts and figures.asks_se_tax and earns and not _is_my_net(text, amounts[0][2]):
         # "20 an hour ... 20 charts at $1 each, what's my se tax": the pace and rate say the income
@@ -699,7 +690,7 @@ def _hours(needed: float, period: str) -> str:
 # job paid 38k", "40k last year"): not the amount to work on when the student gives their own.
 _NOT_MINE_BEFORE = [
     re.compile(
-        r"\b(?:husband|wife|spouse|partner|boyfriend|girlfriend|bf|gf|dad|mom|father|mother|he|she|they)"
+        rf"\b(?:{_OTHER_PEOPLE})"
         r"(?:\s+(?:\w+\s+){0,2}(?:makes?|making|earns?|earning|earned|nets?|netted|brings?\s+in|gets?|got"
         r"|gross(?:es)?)|\s+(?:is|was)\s+(?:\w+\s+){0,2}at)?(?:\s+about|\s+around)?\s+$"
     ),
@@ -754,6 +745,15 @@ def _is_contract(text: str) -> bool:
     )
 
 
+def _as_wage(figures: Figures, bare_pace: tuple[float, tuple[int, int]], amounts: list[_Amount]) -> None:
+    """Read a bare "N an hour" taken as a pace as hourly pay instead (an amount, from $5 an hour)."""
+    wage, span = bare_pace
+    figures.read.remove(f"{wage:g} charts an hour")
+    figures.charts_per_hour = None
+    if wage >= 5:
+        amounts.append((wage, "hour", span))
+
+
 def _was_a_wage(text: str, bare: tuple[int, int], named_at: int) -> bool:
     """Whether a bare "N an hour" was a wage, now that a pace named in charts follows at `named_at`:
     not when a per-chart rate comes between ("18 an hour at 0.70 a chart"), nor when the later pace
@@ -763,10 +763,11 @@ def _was_a_wage(text: str, bare: tuple[int, int], named_at: int) -> bool:
     return not has_rate and not _NOT_MY_PACE_BEFORE.search(text[:named_at])
 
 
-def _the_students(text: str, amounts: list[_Amount], goal_first: bool) -> list[_Amount]:
-    """The amounts to work on, the likeliest first: another person's or the student's past pay only
-    when there is nothing else; a goal's before the student's current pay (`goal_first`), or after
-    it for a tax, which is on what is earned ("brings in 50k; wanna net 35k after se tax")."""
+def _the_students(text: str, amounts: list[_Amount], for_se_tax: bool) -> list[_Amount]:
+    """The amounts to work on, the likeliest first: never a cost; another person's or the student's
+    past pay only when there is nothing else; a goal's before the student's current pay, except for
+    SE tax, which is on what the student nets as a contractor ("i owe 20000 in student loans... if i
+    net 50k"), not a wage nor what is left after the tax ("brings in 50k; wanna net 35k after se tax")."""
     amounts = [
         a for a in amounts if not (_COST_BEFORE.search(text[: a[2][0]]) or _COST_AFTER.match(text, a[2][1]))
     ]
@@ -780,13 +781,14 @@ def _the_students(text: str, amounts: list[_Amount], goal_first: bool) -> list[_
 
     mine = [a for a in amounts if not theirs(a)] or amounts
     goals = [a for a in mine if _GOAL_CLAUSE.search(text[: a[2][0]])]
-    if goal_first:
+    if not for_se_tax:
         return goals + [a for a in mine if a not in goals]
-    # SE tax is on what the student earns as a contractor: not a wage, nor what is left after the tax.
     w2_before, w2_after = _W2_AMOUNT
     wages = [a for a in mine if w2_before.search(text[: a[2][0]]) or w2_after.match(text, a[2][1])]
     after_tax = [a for a in mine if a in goals and _AFTER_TAX.match(text, a[2][1]) and a not in wages]
-    return [a for a in mine if a not in wages and a not in after_tax] + after_tax + wages
+    rest = [a for a in mine if a not in wages and a not in after_tax]
+    netted = [a for a in rest if _is_my_net(text, a[2])]
+    return netted + [a for a in rest if a not in netted] + after_tax + wages
 
 
 def _work_hours(before: str, after: str) -> bool:
